@@ -1,0 +1,13 @@
+# Every tests/test_*.c is one ctest executable linked with libr50 (internal
+# headers visible). R50_SHARED_DIR points at ../shared, read in place.
+file(GLOB R50_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/test_*.c)
+foreach(src ${R50_TEST_SOURCES})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
+  target_compile_definitions(${name} PRIVATE R50_SHARED_DIR="${R50_SHARED_DIR}"
+                             R50_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  target_link_libraries(${name} PRIVATE r50lib)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 1200)
+endforeach()
