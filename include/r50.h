@@ -149,10 +149,19 @@ typedef struct {
 int32_t r50_model_op_count(const r50_model *model);
 r50_status r50_model_op_info(const r50_model *model, int32_t i, r50_op_info *info);
 
-/* Optional per-op hook called after each op's eval (debugging, layer dumps).
- * `data` is the op's output 0. Pass NULL to remove. */
-typedef void (*r50_op_hook)(void *user, int32_t op_index, const r50_op_info *info,
-                            const void *data, size_t bytes);
+/* Whole-model totals; constant tensors shared by several ops count once. */
+typedef struct {
+  uint64_t macs;
+  uint64_t param_count;
+  uint64_t weight_bytes;    /* bytes of all constant tensors the ops read */
+  size_t arena_used;        /* = r50_model_arena_used() */
+  size_t activation_bytes;  /* = r50_model_activation_bytes() */
+} r50_model_stats;
+r50_status r50_model_get_stats(const r50_model *model, r50_model_stats *stats);
+
+/* Optional hook called after each op's eval (debugging, layer dumps); `data`
+ * is the op's output 0, valid only during the call. NULL removes it. */
+typedef void (*r50_op_hook)(void *user, int32_t op_index, const void *data, size_t bytes);
 void r50_model_set_hook(r50_model *model, r50_op_hook hook, void *user);
 
 /* ---- Host helpers (use malloc / stdio; not part of the run-time core) ---- */

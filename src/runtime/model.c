@@ -1,0 +1,335 @@
+/* Interpreter: load (read + verify), prepare every op, plan activations, invoke.
+ *
+ * Arena layout, low to high addresses:
+ *   [r50_model | graph descriptors | per-op states | tensor pointers | activations+scratch]
+ * Everything but the last part is written once by init. The planner's work
+ * arrays live temporarily where the activations will go.
+ */
+#include <string.h>
+
+#include "../graph/graph.h"
+#include "../model/tflite.h"
+#include "../ops/ops.h"
+#include "../plan/plan.h"
+#include "bump.h"
+#include "error.h"
+#include "r50.h"
+
+#define R50_MODEL_MAGIC 0x72353030u /* "r500" */
+
+struct r50_model {
+  uint32_t magic;
+  r50_graph g;
+  const r50_op_impl **impl; /* [n_ops] */
+  void **state;             /* [n_ops] */
+  void **scratch;           /* [n_ops], NULL when the op needs none */
+  void **tdata;             /* [n_tensors]: constant data, activation address, or NULL if unused */
+  uint8_t *act;             /* activation region */
+  size_t act_bytes;
+  size_t arena_used;
+  r50_op_hook hook;
+  void *hook_user;
+};
+
+static const r50_limits k_default_limits = {10000, 100000, (uint64_t)1 << 31};
+
+static int is_aligned(const void *p, size_t a) { return ((uintptr_t)p & (a - 1)) == 0; }
+
+/* Lifetimes of every non-constant tensor and every op's scratch, then the plan.
+ * Returns R50_OK or R50_ERR_ARENA with err->arena_needed set. */
+static r50_status plan_memory(r50_model *m, r50_bump *mem, const size_t *scratch_bytes,
+                              r50_error *err) {
+  const r50_graph *g = &m->g;
+  const int32_t nt = g->n_tensors, no = g->n_ops;
+  const size_t mark = mem->used;
+  /* Work space: one plan buffer per tensor and per op, plus 2 int32 each. */
+  const size_t nb = (size_t)nt + (size_t)no;
+  r50_plan_buf *bufs = r50_bump_alloc(mem, nb * sizeof *bufs, 16);
+  int32_t *work = bufs ? r50_bump_alloc(mem, 2 * nb * sizeof *work, 16) : NULL;
+  if (!work) {
+    mem->used = mark;
+    if (err) err->arena_needed = 0;
+    return r50_fail(err, R50_ERR_ARENA,
+                    "arena of %zu bytes too small to plan memory (need more than %zu)", mem->size,
+                    mark + nb * (sizeof *bufs + 2 * sizeof *work) + 32);
+  }
+  for (int32_t t = 0; t < nt; t++) {
+    bufs[t].size = 0;
+    bufs[t].first = INT32_MAX;
+    bufs[t].last = -1;
+  }
+  for (int32_t i = 0; i < g->n_inputs; i++) {
+    r50_plan_buf *b = &bufs[g->inputs[i]];
+    b->first = 0;
+    if (b->last < 0) b->last = 0;
+  }
+  for (int32_t o = 0; o < no; o++) {
+    const r50_op *op = &g->ops[o];
+    for (int32_t i = 0; i < op->n_inputs; i++) {
+      int32_t t = op->inputs[i];
+      if (t < 0) continue;
+      if (bufs[t].first > o) bufs[t].first = o; /* unreachable for verified graphs */
+      if (bufs[t].last < o) bufs[t].last = o;
+    }
+    for (int32_t i = 0; i < op->n_outputs; i++) {
+      int32_t t = op->outputs[i];
+      if (t < 0) continue;
+      if (bufs[t].first > o) bufs[t].first = o;
+      if (bufs[t].last < o) bufs[t].last = o;
+    }
+  }
+  for (int32_t i = 0; i < g->n_outputs; i++) {
+    r50_plan_buf *b = &bufs[g->outputs[i]];
+    if (b->first == INT32_MAX) b->first = 0;
+    b->last = no > 0 ? no - 1 : 0;
+  }
+  for (int32_t t = 0; t < nt; t++) {
+    const r50_tensor *ten = &g->tensors[t];
+    if (ten->data || bufs[t].last < 0) {
+      bufs[t].size = 0; /* constants stay in the model buffer; unused tensors get nothing */
+      bufs[t].first = bufs[t].last = 0;
+    } else {
+      bufs[t].size = ten->bytes;
+    }
+  }
+  for (int32_t o = 0; o < no; o++) {
+    bufs[nt + o].size = scratch_bytes[o];
+    bufs[nt + o].first = bufs[nt + o].last = o;
+  }
+  const size_t peak = r50_plan_greedy(bufs, (int32_t)nb, work);
+
+  const size_t act_start = (mark + 15u) & ~(size_t)15u;
+  const size_t temp_end = mem->used;
+  if (act_start > mem->size || peak > mem->size - act_start) {
+    size_t need = act_start + peak;
+    if (need < temp_end) need = temp_end;
+    if (err) err->arena_needed = need;
+    mem->used = mark;
+    return r50_fail(err, R50_ERR_ARENA,
+                    "arena of %zu bytes too small: this model needs %zu (%zu for activations)",
+                    mem->size, need, peak);
+  }
+  m->act = mem->base + act_start;
+  m->act_bytes = peak;
+  for (int32_t t = 0; t < nt; t++) {
+    const r50_tensor *ten = &g->tensors[t];
+    m->tdata[t] = ten->data ? (void *)(uintptr_t)ten->data
+                            : (bufs[t].size ? m->act + bufs[t].offset : NULL);
+  }
+  for (int32_t o = 0; o < no; o++)
+    m->scratch[o] = bufs[nt + o].size ? m->act + bufs[nt + o].offset : NULL;
+  mem->used = act_start + peak;
+  if (mem->used < temp_end) mem->used = temp_end;
+  return R50_OK;
+}
+
+r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_size, void *arena,
+                             size_t arena_size, const r50_limits *limits, r50_error *err) {
+  if (err) {
+    err->status = R50_OK;
+    err->arena_needed = 0;
+    err->msg[0] = 0;
+  }
+  if (!out) return r50_fail(err, R50_ERR_ARG, "model handle pointer is NULL");
+  *out = NULL;
+  if (!tflite) return r50_fail(err, R50_ERR_ARG, "model buffer is NULL");
+  if (!is_aligned(tflite, R50_MODEL_ALIGN))
+    return r50_fail(err, R50_ERR_ARG, "model buffer must be %d-byte aligned", R50_MODEL_ALIGN);
+  if (!arena && arena_size) return r50_fail(err, R50_ERR_ARG, "arena is NULL");
+  if (arena && !is_aligned(arena, R50_ARENA_ALIGN))
+    return r50_fail(err, R50_ERR_ARG, "arena must be %d-byte aligned", R50_ARENA_ALIGN);
+  if (!limits) limits = &k_default_limits;
+
+  r50_bump mem = {(uint8_t *)arena, arena ? arena_size : 0, 0};
+  r50_model *m = r50_bump_alloc(&mem, sizeof *m, 16);
+  if (!m) {
+    if (err) err->arena_needed = 0;
+    return r50_fail(err, R50_ERR_ARENA, "arena of %zu bytes cannot even hold the model handle",
+                    arena_size);
+  }
+  r50_status s = r50_tflite_read(tflite, tflite_size, limits, &mem, &m->g, err);
+  if (s != R50_OK) return s;
+  const r50_graph *g = &m->g;
+  const int32_t no = g->n_ops, nt = g->n_tensors;
+
+  /* Refuse unsupported ops before any work, naming each by index and type. */
+  for (int32_t o = 0; o < no; o++) {
+    const r50_op *op = &g->ops[o];
+    if (!r50_op_find(op->type)) {
+      if (op->type == R50_OP_CUSTOM)
+        return r50_fail(err, R50_ERR_UNSUPPORTED, "op %d CUSTOM '%s': custom ops are not supported",
+                        (int)o, op->custom_code ? op->custom_code : "");
+      return r50_fail(err, R50_ERR_UNSUPPORTED, "op %d %s (builtin code %d): op not supported",
+                      (int)o, r50_op_type_name(op->type), (int)op->type);
+    }
+  }
+
+  m->impl = r50_bump_alloc(&mem, (size_t)no * sizeof *m->impl + 1, 16);
+  m->state = r50_bump_alloc(&mem, (size_t)no * sizeof *m->state + 1, 16);
+  m->scratch = r50_bump_alloc(&mem, (size_t)no * sizeof *m->scratch + 1, 16);
+  m->tdata = r50_bump_alloc(&mem, (size_t)nt * sizeof *m->tdata + 1, 16);
+  size_t *scratch_bytes = r50_bump_alloc(&mem, (size_t)no * sizeof(size_t) + 1, 16);
+  if (!m->impl || !m->state || !m->scratch || !m->tdata || !scratch_bytes) {
+    if (err) err->arena_needed = 0;
+    return r50_fail(err, R50_ERR_ARENA, "arena of %zu bytes too small for the op tables",
+                    arena_size);
+  }
+  for (int32_t o = 0; o < no; o++) {
+    r50_prep p;
+    memset(&p, 0, sizeof p);
+    p.g = g;
+    p.op_index = o;
+    p.op = &g->ops[o];
+    p.err = err;
+    p.mem = &mem;
+    m->impl[o] = r50_op_find(g->ops[o].type);
+    s = m->impl[o]->prepare(&p);
+    if (s != R50_OK) {
+      if (err && err->msg[0] == 0)
+        r50_fail(err, s, "op %d %s: prepare failed", (int)o, r50_op_type_name(g->ops[o].type));
+      return s;
+    }
+    m->state[o] = p.state;
+    scratch_bytes[o] = (p.scratch_bytes + 15u) & ~(size_t)15u;
+  }
+  /* scratch_bytes is dead after planning; it sits below the activations, so it
+   * stays allocated (a few bytes per op) to keep the layout simple. */
+  s = plan_memory(m, &mem, scratch_bytes, err);
+  if (s != R50_OK) return s;
+  m->arena_used = mem.used;
+  m->magic = R50_MODEL_MAGIC;
+  *out = m;
+  return R50_OK;
+}
+
+r50_status r50_model_init(r50_model **model, const void *tflite, size_t tflite_size, void *arena,
+                          size_t arena_size, r50_error *err) {
+  return r50_model_init_ex(model, tflite, tflite_size, arena, arena_size, NULL, err);
+}
+
+static int valid(const r50_model *m) { return m && m->magic == R50_MODEL_MAGIC; }
+
+r50_status r50_model_invoke(r50_model *m, r50_error *err) {
+  if (!valid(m)) return r50_fail(err, R50_ERR_STATE, "invoke on a model that is not initialised");
+  const r50_graph *g = &m->g;
+  for (int32_t o = 0; o < g->n_ops; o++) {
+    const r50_op *op = &g->ops[o];
+    m->impl[o]->eval(op, m->state[o], m->tdata, m->scratch[o]);
+    if (m->hook) {
+      int32_t t = op->outputs[0];
+      m->hook(m->hook_user, o, m->tdata[t], g->tensors[t].bytes);
+    }
+  }
+  return R50_OK;
+}
+
+void r50_model_set_hook(r50_model *m, r50_op_hook hook, void *user) {
+  if (!valid(m)) return;
+  m->hook = hook;
+  m->hook_user = user;
+}
+
+int32_t r50_model_input_count(const r50_model *m) { return valid(m) ? m->g.n_inputs : 0; }
+int32_t r50_model_output_count(const r50_model *m) { return valid(m) ? m->g.n_outputs : 0; }
+
+static void fill_info(const r50_model *m, int32_t t, r50_tensor_info *info) {
+  const r50_tensor *ten = &m->g.tensors[t];
+  memset(info, 0, sizeof *info);
+  info->name = ten->name;
+  info->dtype = ten->type;
+  info->ndim = ten->ndim;
+  for (int32_t d = 0; d < ten->ndim && d < 6; d++) info->dims[d] = ten->dims[d];
+  info->bytes = ten->bytes;
+  info->scale = r50_tensor_scale(ten);
+  info->zero_point = r50_tensor_zp(ten);
+  info->data = m->tdata[t];
+}
+
+r50_status r50_model_input(const r50_model *m, int32_t i, r50_tensor_info *info) {
+  if (!valid(m) || !info) return R50_ERR_ARG;
+  if (i < 0 || i >= m->g.n_inputs) return R50_ERR_ARG;
+  fill_info(m, m->g.inputs[i], info);
+  return R50_OK;
+}
+
+r50_status r50_model_output(const r50_model *m, int32_t i, r50_tensor_info *info) {
+  if (!valid(m) || !info) return R50_ERR_ARG;
+  if (i < 0 || i >= m->g.n_outputs) return R50_ERR_ARG;
+  fill_info(m, m->g.outputs[i], info);
+  return R50_OK;
+}
+
+size_t r50_model_arena_used(const r50_model *m) { return valid(m) ? m->arena_used : 0; }
+size_t r50_model_activation_bytes(const r50_model *m) { return valid(m) ? m->act_bytes : 0; }
+int32_t r50_model_op_count(const r50_model *m) { return valid(m) ? m->g.n_ops : 0; }
+
+/* Multiply-accumulates of one op, from verified shapes. */
+static uint64_t op_macs(const r50_graph *g, const r50_op *op) {
+  if (op->n_inputs < 2 || op->inputs[1] < 0) return 0;
+  const r50_tensor *out = &g->tensors[op->outputs[0]];
+  const r50_tensor *w = &g->tensors[op->inputs[1]];
+  switch (op->type) {
+    case R50_OP_CONV_2D:
+      return w->ndim == 4 ? (uint64_t)out->n_elems * (uint64_t)w->dims[1] * (uint64_t)w->dims[2] *
+                                (uint64_t)w->dims[3]
+                          : 0;
+    case R50_OP_DEPTHWISE_CONV_2D:
+      return w->ndim == 4 ? (uint64_t)out->n_elems * (uint64_t)w->dims[1] * (uint64_t)w->dims[2] : 0;
+    case R50_OP_FULLY_CONNECTED:
+      return w->ndim == 2 ? (uint64_t)out->n_elems * (uint64_t)w->dims[1] : 0;
+    default: return 0;
+  }
+}
+
+r50_status r50_model_op_info(const r50_model *m, int32_t i, r50_op_info *info) {
+  if (!valid(m) || !info || i < 0 || i >= m->g.n_ops) return R50_ERR_ARG;
+  const r50_graph *g = &m->g;
+  const r50_op *op = &g->ops[i];
+  const r50_tensor *out = &g->tensors[op->outputs[0]];
+  memset(info, 0, sizeof *info);
+  info->type = op->type;
+  info->type_name = r50_op_type_name(op->type);
+  info->output_name = out->name;
+  info->output_dtype = out->type;
+  info->out_ndim = out->ndim;
+  for (int32_t d = 0; d < out->ndim && d < 6; d++) info->out_dims[d] = out->dims[d];
+  info->macs = op_macs(g, op);
+  for (int32_t k = 0; k < op->n_inputs; k++) {
+    int32_t t = op->inputs[k];
+    if (t < 0 || !g->tensors[t].data) continue;
+    info->param_count += g->tensors[t].n_elems;
+    info->param_bytes += g->tensors[t].bytes;
+  }
+  return R50_OK;
+}
+
+r50_status r50_model_get_stats(const r50_model *m, r50_model_stats *st) {
+  if (!valid(m) || !st) return R50_ERR_ARG;
+  const r50_graph *g = &m->g;
+  memset(st, 0, sizeof *st);
+  for (int32_t o = 0; o < g->n_ops; o++) st->macs += op_macs(g, &g->ops[o]);
+  /* Constants count once however many ops read them: O(ops*inputs^2), small. */
+  for (int32_t o = 0; o < g->n_ops; o++) {
+    const r50_op *op = &g->ops[o];
+    for (int32_t k = 0; k < op->n_inputs; k++) {
+      int32_t t = op->inputs[k];
+      if (t < 0 || !g->tensors[t].data) continue;
+      int seen = 0;
+      for (int32_t p = 0; p <= o && !seen; p++) {
+        const r50_op *q = &g->ops[p];
+        int32_t lim = p == o ? k : q->n_inputs;
+        for (int32_t j = 0; j < lim; j++)
+          if (q->inputs[j] == t) {
+            seen = 1;
+            break;
+          }
+      }
+      if (seen) continue;
+      st->param_count += g->tensors[t].n_elems;
+      st->weight_bytes += g->tensors[t].bytes;
+    }
+  }
+  st->arena_used = m->arena_used;
+  st->activation_bytes = m->act_bytes;
+  return R50_OK;
+}
