@@ -11,3 +11,5 @@ foreach(src ${R50_TEST_SOURCES})
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES TIMEOUT 1200)
 endforeach()
+
+add_test(NAME cli COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli.sh $<TARGET_FILE:r50> ${R50_SHARED_DIR})
