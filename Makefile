@@ -1,0 +1,31 @@
+# Plain entry point over CMake. `make run` = the main job, `make test` = the tests.
+SHARED ?= ../shared
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MODEL ?= $(SHARED)/models/resnet50v2_224_int8.tflite
+
+.PHONY: all setup build run test asan clean
+all: build
+
+setup:
+	scripts/setup
+
+build: setup
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build -j$(JOBS)
+
+# Main job (until `r50 report` exists): describe and run the ResNet50V2 224 int8.
+run: build
+	./build/r50 info $(MODEL)
+	./build/r50 run --time $(MODEL) $(SHARED)/golden/resnet50v2_224_int8/grace_hopper.in.bin build/grace_hopper.out.bin
+	cmp build/grace_hopper.out.bin $(SHARED)/golden/resnet50v2_224_int8/grace_hopper.out.bin && echo "output identical to the TFLite Micro golden"
+
+test: build
+	ctest --test-dir build --output-on-failure -j$(JOBS)
+
+asan: setup
+	CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DR50_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j$(JOBS)
+	R50_GOLDEN_MAX=1 ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+clean:
+	rm -rf build build-asan
