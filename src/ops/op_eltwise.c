@@ -1,0 +1,155 @@
+/* ADD, SUB, MUL: int8 and float32, fused activation, NumPy broadcasting up to
+ * 6 dims. Quantized parameters follow TFLite Micro exactly:
+ *  - ADD (add_common.cc): left_shift 20; twice_max_input_scale =
+ *    2 * (double)max(s1, s2); real_in_i = (double)s_i / twice_max;
+ *    real_out = twice_max / ((1 << 20) * (double)s_out); all through
+ *    QuantizeMultiplierSmallerThanOneExp (must be in (0, 1)).
+ *  - SUB (sub_common.cc): the same formulas evaluated in *float*
+ *    (twice_max = 2 * max(s1, s2) as float, each ratio a float division, then
+ *    widened to double).
+ *  - MUL (mul_common.cc): real = (double)s1 * (double)s2 / (double)s_out,
+ *    QuantizeMultiplier (any shift).
+ * uint8 / int16 arithmetic is refused. */
+#include <stdio.h>
+
+#include "../kernels/quant.h"
+#include "../kernels/ref/eltwise.h"
+#include "ops.h"
+
+enum { K_ADD, K_SUB, K_MUL };
+
+typedef struct {
+  int32_t kind;  /* K_ADD, K_SUB, K_MUL */
+  int32_t dtype; /* R50_DTYPE_INT8 or R50_DTYPE_FLOAT32 */
+  union {
+    r50_addsub_s8_params addsub;
+    r50_mul_s8_params mul;
+    r50_binary_f32_params f32;
+  } k;
+} eltwise_state;
+
+static void fmt_shape(char *buf, size_t n, int32_t nd, const int32_t *d) {
+  size_t a = 0;
+  buf[0] = 0;
+  for (int32_t i = 0; i < nd && a < n; i++) {
+    int w = snprintf(buf + a, n - a, i ? ",%d" : "%d", (int)d[i]);
+    if (w < 0) break;
+    a += (size_t)w;
+  }
+}
+
+/* QuantizeMultiplierSmallerThanOneExp: m must be in (0, 1), shift ends <= 0 */
+static r50_status q_lt1(r50_prep *p, double m, const char *what, int32_t *mult, int32_t *shift) {
+  if (!(m > 0.0) || !(m < 1.0))
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED,
+                         "%s rescale factor %g is outside (0, 1) (scales too far apart)", what, m);
+  r50_quantize_multiplier(m, mult, shift);
+  if (*shift > 0)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "%s rescale factor %g rounds to >= 1", what, m);
+  return R50_OK;
+}
+
+static r50_status prepare_common(r50_prep *p, int32_t kind) {
+  r50_status s = r50_prep_check_io(p, 2, 2, 1);
+  if (s != R50_OK) return s;
+  const r50_tensor *a = r50_prep_in(p, 0), *b = r50_prep_in(p, 1), *o = r50_prep_out(p, 0);
+  if (a->type == R50_DTYPE_UINT8 || o->type == R50_DTYPE_UINT8)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "uint8 models not supported yet (tensor '%s')",
+                         a->type == R50_DTYPE_UINT8 ? a->name : o->name);
+  if (a->type != R50_DTYPE_INT8 && a->type != R50_DTYPE_FLOAT32)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "input tensor '%s' has type %s, supported: int8, float32",
+                         a->name, r50_dtype_name(a->type));
+  if ((s = r50_prep_check_type(p, b, "input 1", a->type)) != R50_OK) return s;
+  if ((s = r50_prep_check_type(p, o, "output", a->type)) != R50_OK) return s;
+  if (a->ndim > R50_BCAST_MAX_DIMS || b->ndim > R50_BCAST_MAX_DIMS)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "inputs have more than %d dims", R50_BCAST_MAX_DIMS);
+  int32_t nd, dims[R50_BCAST_MAX_DIMS];
+  if (!r50_bcast_shape(a->ndim, a->dims, b->ndim, b->dims, &nd, dims)) {
+    char sa[96], sb[96];
+    fmt_shape(sa, sizeof sa, a->ndim, a->dims);
+    fmt_shape(sb, sizeof sb, b->ndim, b->dims);
+    return r50_prep_fail(p, R50_ERR_MODEL, "input shapes [%s] and [%s] do not broadcast", sa, sb);
+  }
+  if ((s = r50_prep_check_shape(p, o, "output", nd, dims)) != R50_OK) return s;
+
+  eltwise_state *st = r50_prep_alloc(p, sizeof *st);
+  if (!st) return R50_ERR_ARENA;
+  st->kind = kind;
+  st->dtype = a->type;
+  const int32_t act = p->op->opt.eltwise.activation;
+  r50_bcast *bc;
+  if (a->type == R50_DTYPE_FLOAT32) {
+    bc = &st->k.f32.bc;
+    if ((s = r50_prep_act_range_f(p, act, &st->k.f32.act_min, &st->k.f32.act_max)) != R50_OK) return s;
+  } else {
+    if ((s = r50_prep_check_quant(p, a, "input 0")) != R50_OK) return s;
+    if ((s = r50_prep_check_quant(p, b, "input 1")) != R50_OK) return s;
+    if ((s = r50_prep_check_quant(p, o, "output")) != R50_OK) return s;
+    const float s1 = r50_tensor_scale(a), s2 = r50_tensor_scale(b), so = r50_tensor_scale(o);
+    if (kind == K_MUL) {
+      r50_mul_s8_params *k = &st->k.mul;
+      bc = &k->bc;
+      k->in1_offset = -r50_tensor_zp(a);
+      k->in2_offset = -r50_tensor_zp(b);
+      k->out_offset = r50_tensor_zp(o);
+      const double real = (double)s1 * (double)s2 / (double)so;
+      r50_quantize_multiplier(real, &k->out_mult, &k->out_shift);
+      if ((s = r50_prep_act_range_q(p, act, o, &k->act_min, &k->act_max)) != R50_OK) return s;
+    } else {
+      r50_addsub_s8_params *k = &st->k.addsub;
+      bc = &k->bc;
+      k->in1_offset = -r50_tensor_zp(a);
+      k->in2_offset = -r50_tensor_zp(b);
+      k->out_offset = r50_tensor_zp(o);
+      k->left_shift = 20;
+      double r1, r2, ro;
+      if (kind == K_ADD) {
+        const double twice_max = 2 * (double)(s1 > s2 ? s1 : s2);
+        r1 = (double)s1 / twice_max;
+        r2 = (double)s2 / twice_max;
+        ro = twice_max / ((double)(1 << 20) * (double)so);
+      } else {
+        const float twice_max = 2 * (s1 > s2 ? s1 : s2);
+        r1 = (double)(s1 / twice_max);
+        r2 = (double)(s2 / twice_max);
+        ro = (double)(twice_max / ((float)(1 << 20) * so));
+      }
+      if ((s = q_lt1(p, r1, "input 0", &k->in1_mult, &k->in1_shift)) != R50_OK) return s;
+      if ((s = q_lt1(p, r2, "input 1", &k->in2_mult, &k->in2_shift)) != R50_OK) return s;
+      if ((s = q_lt1(p, ro, "output", &k->out_mult, &k->out_shift)) != R50_OK) return s;
+      if ((s = r50_prep_act_range_q(p, act, o, &k->act_min, &k->act_max)) != R50_OK) return s;
+    }
+  }
+  r50_bcast_init(bc, a->ndim, a->dims, b->ndim, b->dims);
+  p->state = st;
+  p->scratch_bytes = 0;
+  return R50_OK;
+}
+
+static r50_status prepare_add(r50_prep *p) { return prepare_common(p, K_ADD); }
+static r50_status prepare_sub(r50_prep *p) { return prepare_common(p, K_SUB); }
+static r50_status prepare_mul(r50_prep *p) { return prepare_common(p, K_MUL); }
+
+static void eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
+  (void)scratch;
+  const eltwise_state *st = state;
+  const void *a = tdata[op->inputs[0]], *b = tdata[op->inputs[1]];
+  void *o = tdata[op->outputs[0]];
+  if (st->dtype == R50_DTYPE_INT8) {
+    switch (st->kind) {
+      case K_ADD: r50_add_s8_ref(&st->k.addsub, a, b, o); break;
+      case K_SUB: r50_sub_s8_ref(&st->k.addsub, a, b, o); break;
+      default: r50_mul_s8_ref(&st->k.mul, a, b, o); break;
+    }
+  } else {
+    switch (st->kind) {
+      case K_ADD: r50_add_f32_ref(&st->k.f32, a, b, o); break;
+      case K_SUB: r50_sub_f32_ref(&st->k.f32, a, b, o); break;
+      default: r50_mul_f32_ref(&st->k.f32, a, b, o); break;
+    }
+  }
+}
+
+const r50_op_impl r50_op_add = {R50_OP_ADD, prepare_add, eval};
+const r50_op_impl r50_op_sub = {R50_OP_SUB, prepare_sub, eval};
+const r50_op_impl r50_op_mul = {R50_OP_MUL, prepare_mul, eval};
