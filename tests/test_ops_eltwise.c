@@ -169,7 +169,20 @@ static int run_s8(int op, const shape *a, const shape *b, float s1, int32_t z1, 
     double q = rv / so + zo;
     if (q < lo) q = lo;
     if (q > hi) q = hi;
-    if (fabs(q - want) > 1.0 + 1e-6) far++;
+    /* TFLite's MUL left-shifts the int32 product before the high multiply and
+     * wraps when the real multiplier is huge (>~2^15); r50 wraps identically,
+     * so real math is no guide there */
+    int wraps = 0;
+    if (op == R50_OP_MUL) {
+      int32_t m_, sh_;
+      r50_quantize_multiplier((double)s1 * (double)s2 / (double)so, &m_, &sh_);
+      long long pr = (long long)(x - z1) * (y - z2);
+      wraps = sh_ > 0 && (pr < 0 ? -pr : pr) * (1LL << sh_) >= (1LL << 31);
+    }
+    if (!wraps && fabs(q - want) > 1.0 + 1e-6) {
+      if (far < 3) fprintf(stderr, "far: op %s x=%d y=%d want=%d q=%.6f s1=%g z1=%d s2=%g z2=%d so=%g zo=%d\n", opname(op), x, y, want, q, s1, z1, s2, z2, so, zo);
+      far++;
+    }
   }
   CHECK_MSG(bad == 0, "%s int8: %d mismatches of %zu", opname(op), bad, no);
   CHECK_MSG(far == 0, "%s int8 oracle off real math by > 1 LSB at %d points", opname(op), far);
