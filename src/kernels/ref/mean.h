@@ -1,0 +1,51 @@
+/* Reference MEAN (reduce mean over a set of axes), int8 and float32,
+ * bit-exact with TFLite Micro (micro/kernels/reduce_common.cc EvalMeanHelper).
+ *
+ * TFLite Micro picks one of three int8 algorithms; prepare decides which and
+ * stores it in `mode`:
+ *  R50_MEAN_S8_SPATIAL: keep_dims, 4-D input, axis tensor exactly {1,2} or
+ *    {2,1} -> reference_integer_ops::Mean: acc = sum(x - in_zp);
+ *    acc = mbqm(acc, mult, shift) with (mult, shift) = QuantizeMultiplier(
+ *    in_scale / out_scale); acc = round-half-away(acc / n); + out_zp; clamp.
+ *  R50_MEAN_S8_SAME: else, when in/out zero points and scales are equal ->
+ *    reference_ops::Mean: sum(x) / n with C (truncating) division.
+ *  R50_MEAN_S8_REQUANT: otherwise -> reference_ops::QuantizedMeanOrSum
+ *    (compute_sum=false): sum(x) - in_zp * n, then mbqm with the multiplier
+ *    adapted to include 1/n (see op_mean.c), + out_zp, clamp.
+ * Float: sums accumulated in input row-major order, then divided by (float)n.
+ *
+ * Shapes: input dense row-major with dims in_dims[0..ndim); each input element
+ * i with index (i_0..i_ndim-1) adds into output element sum_d i_d * out_stride[d],
+ * where out_stride[d] is 0 for reduced dims (so keep_dims does not matter here).
+ */
+#ifndef R50_KERNELS_REF_MEAN_H
+#define R50_KERNELS_REF_MEAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define R50_MEAN_MAX_DIMS 6
+
+enum { R50_MEAN_S8_SPATIAL = 0, R50_MEAN_S8_SAME = 1, R50_MEAN_S8_REQUANT = 2 };
+
+typedef struct {
+  int32_t ndim;                             /* 1..R50_MEAN_MAX_DIMS */
+  int32_t in_dims[R50_MEAN_MAX_DIMS];       /* all >= 1 */
+  size_t out_stride[R50_MEAN_MAX_DIMS];     /* 0 for reduced dims */
+  size_t n_in;                              /* input elements */
+  size_t n_out;                             /* output elements */
+  int32_t n_reduced;                        /* elements averaged into each output, >= 1 */
+  /* int8 only */
+  int32_t mode;                             /* R50_MEAN_S8_* */
+  int32_t input_zp, output_zp;
+  int32_t mult, shift;                      /* SPATIAL: plain in/out multiplier; REQUANT: adapted */
+} r50_mean_params;
+
+/* int8 scratch: one int32 per output element. */
+static inline size_t r50_mean_s8_scratch_bytes(const r50_mean_params *p) { return p->n_out * 4; }
+
+void r50_mean_s8_ref(const r50_mean_params *p, const int8_t *input, int8_t *output, void *scratch);
+/* Float needs no scratch: like TFLite it accumulates in the output buffer. */
+void r50_mean_f32_ref(const r50_mean_params *p, const float *input, float *output);
+
+#endif

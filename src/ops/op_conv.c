@@ -1,0 +1,344 @@
+/* CONV_2D and DEPTHWISE_CONV_2D: prepare (validation, TFLite Micro's
+ * quantization parameters) and eval (calls the reference kernels).
+ *
+ * Quantization as TFLite Micro (micro/kernels/conv_common.cc,
+ * depthwise_conv_common.cc -> kernel_util.cc PopulateConvolutionQuantizationParams):
+ * for every output channel c (per-tensor weights broadcast scale[0])
+ *   effective = (double)input_scale * (double)filter_scale[c] / (double)output_scale
+ *   (mult[c], shift[c]) = QuantizeMultiplier(effective)
+ * and the activation range from CalculateActivationRangeQuantized. Padding from
+ * ComputePaddingHeightWidth (kernels/padding.h) with dilation.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include "../kernels/quant.h"
+#include "../kernels/ref/conv.h"
+#include "../kernels/ref/dwconv.h"
+#include "ops.h"
+
+typedef struct {
+  int32_t is_float;
+  r50_conv_params k;
+} conv_state;
+
+typedef struct {
+  int32_t is_float;
+  r50_dwconv_params k;
+} dwconv_state;
+
+/* ---- shared validation helpers (also used in spirit by op_fc.c) ---- */
+
+/* Activation tensor type gate with the messages users need to see. */
+static r50_status act_type(r50_prep *p, const r50_tensor *t, const char *role) {
+  switch (t->type) {
+    case R50_DTYPE_FLOAT32:
+    case R50_DTYPE_INT8: return R50_OK;
+    case R50_DTYPE_UINT8:
+      return r50_prep_fail(p, R50_ERR_UNSUPPORTED,
+                           "uint8 models not supported yet (%s tensor '%s' is uint8; legacy "
+                           "asymmetric uint8 quantization)",
+                           role, t->name);
+    case R50_DTYPE_INT16:
+      return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "int16 activations not supported (%s tensor '%s')",
+                           role, t->name);
+    default:
+      return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "%s tensor '%s' has unsupported type %s", role,
+                           t->name, r50_dtype_name(t->type));
+  }
+}
+
+/* Weights type must match the activation type: float/float or int8/int8. */
+static r50_status weights_type(r50_prep *p, const r50_tensor *in, const r50_tensor *w) {
+  if (in->type == R50_DTYPE_FLOAT32 && w->type == R50_DTYPE_INT8)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED,
+                         "hybrid models (float32 input '%s', int8 weights '%s') not supported",
+                         in->name, w->name);
+  if (w->type == R50_DTYPE_UINT8)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED,
+                         "uint8 models not supported yet (weights tensor '%s' is uint8)", w->name);
+  return r50_prep_check_type(p, w, "weights", in->type);
+}
+
+/* Per-tensor int8 activation quantization (one scale, zero point in range). */
+static r50_status act_quant(r50_prep *p, const r50_tensor *t, const char *role) {
+  r50_status s = r50_prep_check_quant(p, t, role);
+  if (s != R50_OK) return s;
+  if (t->q_count != 1)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED,
+                         "%s tensor '%s' is quantized per channel (%d scales); activations must "
+                         "be per-tensor",
+                         role, t->name, (int)t->q_count);
+  return R50_OK;
+}
+
+/* int8 weights: 1 scale or one per output channel along dimension qdim, all
+ * scales positive and finite, all zero points 0 (TFLite's int8 spec: weights
+ * are symmetric; the per-channel reference kernels ignore the zero point). */
+static r50_status weights_quant(r50_prep *p, const r50_tensor *w, int32_t n_ch, int32_t qdim) {
+  if (w->q_count < 1)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "weights tensor '%s' (int8) has no quantization",
+                         w->name);
+  if (w->q_count != 1 && w->q_count != n_ch)
+    return r50_prep_fail(p, R50_ERR_MODEL,
+                         "weights tensor '%s' has %d scales, expected 1 or %d (output channels)",
+                         w->name, (int)w->q_count, (int)n_ch);
+  if (w->q_count > 1 && w->q_dim != qdim)
+    return r50_prep_fail(p, R50_ERR_MODEL,
+                         "weights tensor '%s' is quantized along dimension %d, expected %d",
+                         w->name, (int)w->q_dim, (int)qdim);
+  for (int32_t i = 0; i < w->q_count; i++) {
+    const float sc = w->q_scale[i];
+    if (!(sc > 0.0f) || !isfinite(sc))
+      return r50_prep_fail(p, R50_ERR_MODEL, "weights tensor '%s' has invalid scale %g (channel %d)",
+                           w->name, (double)sc, (int)i);
+    if (w->q_zero_point[i] != 0)
+      return r50_prep_fail(p, R50_ERR_UNSUPPORTED,
+                           "weights tensor '%s' has zero point %lld (channel %d); int8 weights "
+                           "must be symmetric (zero point 0)",
+                           w->name, (long long)w->q_zero_point[i], (int)i);
+  }
+  return R50_OK;
+}
+
+/* Bias: optional, shape [n], int32 for int8 ops and float32 for float ops. */
+static r50_status bias_check(r50_prep *p, const r50_tensor *b, const r50_tensor *in, int32_t n) {
+  if (!b) return R50_OK;
+  r50_status s =
+      r50_prep_check_type(p, b, "bias", in->type == R50_DTYPE_INT8 ? R50_DTYPE_INT32 : R50_DTYPE_FLOAT32);
+  if (s != R50_OK) return s;
+  if (b->ndim != 1 || b->dims[0] != n)
+    return r50_prep_fail(p, R50_ERR_MODEL, "bias tensor '%s' has %d dims / %lld elements, expected [%d]",
+                         b->name, (int)b->ndim, (long long)b->n_elems, (int)n);
+  return R50_OK;
+}
+
+/* TFLite QuantizeMultiplier of a real multiplier, refusing values the fixed
+ * point pipeline cannot represent (non-finite, or a left shift >= 32). */
+static r50_status multiplier(r50_prep *p, double m, int32_t ch, int32_t *mult, int32_t *shift) {
+  if (!(m >= 0.0) || !isfinite(m))
+    return r50_prep_fail(p, R50_ERR_MODEL, "invalid requantization multiplier %g (channel %d)", m,
+                         (int)ch);
+  r50_quantize_multiplier(m, mult, shift);
+  if (*shift > 31)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED,
+                         "requantization multiplier %g (channel %d) is too large", m, (int)ch);
+  return R50_OK;
+}
+
+/* Options and geometry shared by both convolutions: validates the options,
+ * computes the output size like TFLite and the top/left padding. */
+static r50_status geometry(r50_prep *p, const r50_conv_options *o, int32_t in_h, int32_t in_w,
+                           int32_t fh, int32_t fw, int32_t *out_h, int32_t *out_w, int32_t *pad_t,
+                           int32_t *pad_l) {
+  if (o->padding != R50_PAD_SAME && o->padding != R50_PAD_VALID)
+    return r50_prep_fail(p, R50_ERR_MODEL, "unknown padding type %d", (int)o->padding);
+  if (o->stride_h < 1 || o->stride_w < 1)
+    return r50_prep_fail(p, R50_ERR_MODEL, "strides (%d, %d) must be >= 1", (int)o->stride_h,
+                         (int)o->stride_w);
+  if (o->dilation_h < 1 || o->dilation_w < 1)
+    return r50_prep_fail(p, R50_ERR_MODEL, "dilations (%d, %d) must be >= 1", (int)o->dilation_h,
+                         (int)o->dilation_w);
+  const int64_t oh = r50_tfl_out_size(o->padding, in_h, fh, o->stride_h, o->dilation_h);
+  const int64_t ow = r50_tfl_out_size(o->padding, in_w, fw, o->stride_w, o->dilation_w);
+  if (oh < 1 || ow < 1)
+    return r50_prep_fail(p, R50_ERR_MODEL,
+                         "the %dx%d filter (dilation %d, %d) does not fit the %dx%d input with "
+                         "VALID padding",
+                         (int)fh, (int)fw, (int)o->dilation_h, (int)o->dilation_w, (int)in_h,
+                         (int)in_w);
+  const int64_t pt = r50_tfl_padding(o->stride_h, o->dilation_h, in_h, fh, oh, NULL);
+  const int64_t pl = r50_tfl_padding(o->stride_w, o->dilation_w, in_w, fw, ow, NULL);
+  /* Keep every window coordinate the kernels form (int32) far from overflow. */
+  const int64_t lim = INT32_MAX / 4;
+  const int64_t span_h = (oh - 1) * o->stride_h + ((int64_t)fh - 1) * o->dilation_h + 1;
+  const int64_t span_w = (ow - 1) * o->stride_w + ((int64_t)fw - 1) * o->dilation_w + 1;
+  if (oh > lim || ow > lim || span_h > lim || span_w > lim || pt > lim || pl > lim)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "window geometry too large (stride/dilation/filter)");
+  *out_h = (int32_t)oh;
+  *out_w = (int32_t)ow;
+  *pad_t = (int32_t)pt;
+  *pad_l = (int32_t)pl;
+  return R50_OK;
+}
+
+/* Everything common to CONV_2D and DEPTHWISE_CONV_2D after the shapes are
+ * known: bias, quantization, activation; fills q / act_*_f. */
+static r50_status quant_and_act(r50_prep *p, const r50_tensor *in, const r50_tensor *w,
+                                const r50_tensor *bias, const r50_tensor *out, int32_t out_c,
+                                int32_t qdim, int32_t act, r50_requant_s8 *q, float *act_lo,
+                                float *act_hi) {
+  r50_status s = bias_check(p, bias, in, out_c);
+  if (s != R50_OK) return s;
+  if (in->type == R50_DTYPE_FLOAT32) return r50_prep_act_range_f(p, act, act_lo, act_hi);
+  if ((s = act_quant(p, in, "input")) != R50_OK) return s;
+  if ((s = act_quant(p, out, "output")) != R50_OK) return s;
+  if ((s = weights_quant(p, w, out_c, qdim)) != R50_OK) return s;
+  int32_t *mult = (int32_t *)r50_prep_alloc(p, (size_t)out_c * sizeof(int32_t));
+  int32_t *shift = mult ? (int32_t *)r50_prep_alloc(p, (size_t)out_c * sizeof(int32_t)) : NULL;
+  if (!shift) return R50_ERR_ARENA;
+  const double in_s = (double)in->q_scale[0], out_s = (double)out->q_scale[0];
+  for (int32_t c = 0; c < out_c; c++) {
+    const double f_s = (double)w->q_scale[w->q_count > 1 ? c : 0];
+    if ((s = multiplier(p, in_s * f_s / out_s, c, &mult[c], &shift[c])) != R50_OK) return s;
+  }
+  q->input_offset = -(int32_t)in->q_zero_point[0];
+  q->output_offset = (int32_t)out->q_zero_point[0];
+  q->out_mult = mult;
+  q->out_shift = shift;
+  return r50_prep_act_range_q(p, act, out, &q->act_min, &q->act_max);
+}
+
+/* Input/filter/output presence, types and ranks. */
+static r50_status io_common(r50_prep *p, const r50_tensor **in, const r50_tensor **w,
+                            const r50_tensor **bias, const r50_tensor **out) {
+  r50_status s = r50_prep_check_io(p, 2, 3, 1);
+  if (s != R50_OK) return s;
+  *in = r50_prep_in(p, 0);
+  *w = r50_prep_in(p, 1);
+  *bias = r50_prep_in(p, 2);
+  *out = r50_prep_out(p, 0);
+  if ((s = act_type(p, *in, "input")) != R50_OK) return s;
+  if ((s = act_type(p, *out, "output")) != R50_OK) return s;
+  if ((s = r50_prep_check_type(p, *out, "output", (*in)->type)) != R50_OK) return s;
+  if ((s = weights_type(p, *in, *w)) != R50_OK) return s;
+  if ((*in)->ndim != 4)
+    return r50_prep_fail(p, R50_ERR_MODEL, "input tensor '%s' has %d dims, expected 4 (NHWC)",
+                         (*in)->name, (int)(*in)->ndim);
+  if ((*w)->ndim != 4)
+    return r50_prep_fail(p, R50_ERR_MODEL, "weights tensor '%s' has %d dims, expected 4",
+                         (*w)->name, (int)(*w)->ndim);
+  for (int32_t d = 0; d < 4; d++) {
+    if ((*in)->dims[d] < 1)
+      return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "input tensor '%s' is empty", (*in)->name);
+    if ((*w)->dims[d] < 1)
+      return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "weights tensor '%s' is empty", (*w)->name);
+  }
+  return R50_OK;
+}
+
+/* ---- CONV_2D ---- */
+
+static r50_status conv_prepare(r50_prep *p) {
+  const r50_tensor *in, *w, *bias, *out;
+  r50_status s = io_common(p, &in, &w, &bias, &out);
+  if (s != R50_OK) return s;
+  const r50_conv_options *o = &p->op->opt.conv;
+  conv_state *st = (conv_state *)r50_prep_alloc(p, sizeof *st);
+  if (!st) return R50_ERR_ARENA;
+  r50_conv_params *k = &st->k;
+  k->batch = in->dims[0];
+  k->in_h = in->dims[1];
+  k->in_w = in->dims[2];
+  k->in_c = in->dims[3];
+  k->out_c = w->dims[0];
+  k->filter_h = w->dims[1];
+  k->filter_w = w->dims[2];
+  k->filter_in_c = w->dims[3];
+  if (k->in_c % k->filter_in_c != 0)
+    return r50_prep_fail(p, R50_ERR_MODEL,
+                         "input has %d channels, not a multiple of the filter's %d input channels",
+                         (int)k->in_c, (int)k->filter_in_c);
+  k->groups = k->in_c / k->filter_in_c;
+  if (k->out_c % k->groups != 0)
+    return r50_prep_fail(p, R50_ERR_MODEL, "%d output channels do not split into %d groups",
+                         (int)k->out_c, (int)k->groups);
+  k->stride_h = o->stride_h;
+  k->stride_w = o->stride_w;
+  k->dilation_h = o->dilation_h;
+  k->dilation_w = o->dilation_w;
+  if ((s = geometry(p, o, k->in_h, k->in_w, k->filter_h, k->filter_w, &k->out_h, &k->out_w,
+                    &k->pad_top, &k->pad_left)) != R50_OK)
+    return s;
+  const int32_t want[4] = {k->batch, k->out_h, k->out_w, k->out_c};
+  if ((s = r50_prep_check_shape(p, out, "output", 4, want)) != R50_OK) return s;
+  st->is_float = in->type == R50_DTYPE_FLOAT32;
+  if ((s = quant_and_act(p, in, w, bias, out, k->out_c, 0, o->activation, &k->q, &k->act_min_f,
+                         &k->act_max_f)) != R50_OK)
+    return s;
+  p->state = st;
+  p->scratch_bytes = 0;
+  return R50_OK;
+}
+
+static const void *opt_input(const r50_op *op, void *const *tdata, int32_t i) {
+  return i < op->n_inputs && op->inputs[i] >= 0 ? tdata[op->inputs[i]] : NULL;
+}
+
+static void conv_eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
+  (void)scratch;
+  const conv_state *st = (const conv_state *)state;
+  const void *in = tdata[op->inputs[0]], *w = tdata[op->inputs[1]], *b = opt_input(op, tdata, 2);
+  void *out = tdata[op->outputs[0]];
+  if (st->is_float)
+    r50_conv2d_f32_ref(&st->k, (const float *)in, (const float *)w, (const float *)b, (float *)out);
+  else
+    r50_conv2d_s8_ref(&st->k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
+                      (int8_t *)out);
+}
+
+/* ---- DEPTHWISE_CONV_2D ---- */
+
+static r50_status dwconv_prepare(r50_prep *p) {
+  const r50_tensor *in, *w, *bias, *out;
+  r50_status s = io_common(p, &in, &w, &bias, &out);
+  if (s != R50_OK) return s;
+  const r50_conv_options *o = &p->op->opt.conv;
+  dwconv_state *st = (dwconv_state *)r50_prep_alloc(p, sizeof *st);
+  if (!st) return R50_ERR_ARENA;
+  r50_dwconv_params *k = &st->k;
+  k->batch = in->dims[0];
+  k->in_h = in->dims[1];
+  k->in_w = in->dims[2];
+  k->in_c = in->dims[3];
+  if (w->dims[0] != 1)
+    return r50_prep_fail(p, R50_ERR_MODEL, "depthwise weights '%s' have dim 0 = %d, expected 1",
+                         w->name, (int)w->dims[0]);
+  k->filter_h = w->dims[1];
+  k->filter_w = w->dims[2];
+  k->out_c = w->dims[3];
+  if (k->out_c % k->in_c != 0)
+    return r50_prep_fail(p, R50_ERR_MODEL,
+                         "depthwise weights have %d channels, not a multiple of the %d input "
+                         "channels",
+                         (int)k->out_c, (int)k->in_c);
+  k->depth_multiplier = k->out_c / k->in_c;
+  if (o->depth_multiplier < 0 ||
+      (o->depth_multiplier != 0 && o->depth_multiplier != k->depth_multiplier))
+    return r50_prep_fail(p, R50_ERR_MODEL,
+                         "depth_multiplier option %d is inconsistent with %d input and %d output "
+                         "channels",
+                         (int)o->depth_multiplier, (int)k->in_c, (int)k->out_c);
+  k->stride_h = o->stride_h;
+  k->stride_w = o->stride_w;
+  k->dilation_h = o->dilation_h;
+  k->dilation_w = o->dilation_w;
+  if ((s = geometry(p, o, k->in_h, k->in_w, k->filter_h, k->filter_w, &k->out_h, &k->out_w,
+                    &k->pad_top, &k->pad_left)) != R50_OK)
+    return s;
+  const int32_t want[4] = {k->batch, k->out_h, k->out_w, k->out_c};
+  if ((s = r50_prep_check_shape(p, out, "output", 4, want)) != R50_OK) return s;
+  st->is_float = in->type == R50_DTYPE_FLOAT32;
+  /* depthwise weights are quantized along dimension 3 (the channel dim) */
+  if ((s = quant_and_act(p, in, w, bias, out, k->out_c, 3, o->activation, &k->q, &k->act_min_f,
+                         &k->act_max_f)) != R50_OK)
+    return s;
+  p->state = st;
+  p->scratch_bytes = r50_dwconv_scratch_bytes(k);
+  return R50_OK;
+}
+
+static void dwconv_eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
+  const dwconv_state *st = (const dwconv_state *)state;
+  const void *in = tdata[op->inputs[0]], *w = tdata[op->inputs[1]], *b = opt_input(op, tdata, 2);
+  void *out = tdata[op->outputs[0]];
+  if (st->is_float)
+    r50_dwconv2d_f32_ref(&st->k, (const float *)in, (const float *)w, (const float *)b,
+                         (float *)out, scratch);
+  else
+    r50_dwconv2d_s8_ref(&st->k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
+                        (int8_t *)out, scratch);
+}
+
+const r50_op_impl r50_op_conv_2d = {R50_OP_CONV_2D, conv_prepare, conv_eval};
+const r50_op_impl r50_op_depthwise_conv_2d = {R50_OP_DEPTHWISE_CONV_2D, dwconv_prepare, dwconv_eval};
