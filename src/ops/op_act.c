@@ -78,12 +78,15 @@ static r50_status prepare_s8(r50_prep *p, act_state *st, const r50_tensor *in, c
       int e = 0;
       const double q = frexp(m, &e);
       const double mr = round(q * (double)(1LL << 31));
-      if (e < 0 || e > 31 || mr >= (double)(1LL << 31))
+      /* e < 0 (scale < 2^-28) would be a negative shift in TFLM's radius
+       * computation; q rounding up to 2^31 overflows TFLM's int32 cast */
+      if (e < 0 || mr >= (double)(1LL << 31))
         return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "input scale %g is outside the range TFLM's logistic handles",
                              (double)si);
       k->mult = (int32_t)mr;
       k->left_shift = e;
-      k->range_radius = (int32_t)floor(15.0 * (double)(1LL << 27) / (double)(1LL << e));
+      /* CalculateInputRadius(4, e, 31); e >= 31 gives 0 and the multiply is never used */
+      k->range_radius = (int32_t)floor(ldexp(15.0 * (double)(1LL << 27), -e));
     } break;
     default: {
       r50_hard_swish_s8_params *k = &st->k.hswish;
