@@ -8,8 +8,8 @@
  *
  * int8 (see kernels/ref/mean.h for the three algorithms):
  *   (mult, shift) = QuantizeMultiplier((double)in_scale / (double)out_scale)
- *   SPATIAL when keep_dims && rank 4 && the raw axis tensor is {1,2} or {2,1};
- *   else SAME when in/out zero points are equal and the float scales compare equal;
+ *   SAME when in/out zero points are equal and the float scales compare equal
+ *   (keep_dims and the axes do not matter for int8 in current TFLM);
  *   else REQUANT with the multiplier adapted to 1/n as QuantizedMeanOrSum:
  *     s = min(floor(log2(n)), 32, 31 + shift)
  *     mult' = (int64(mult) << s) / n,  shift' = shift - s.
@@ -57,11 +57,9 @@ static r50_status mean_prepare(r50_prep *p) {
 
   /* ResolveAxis: normalise negatives, drop duplicates. */
   int reduced[R50_MEAN_MAX_DIMS] = {0};
-  int64_t raw[2] = {0, 0};
   for (size_t i = 0; i < ax->n_elems; i++) {
     const int64_t a = ax->type == R50_DTYPE_INT32 ? (int64_t)((const int32_t *)ax->data)[i]
                                                   : ((const int64_t *)ax->data)[i];
-    if (i < 2) raw[i] = a;
     if (a < -(int64_t)in->ndim || a >= in->ndim)
       return r50_prep_fail(p, R50_ERR_MODEL, "axis %lld out of range for %d-D input", (long long)a,
                            (int)in->ndim);
@@ -115,13 +113,7 @@ static r50_status mean_prepare(r50_prep *p) {
     r50_quantize_multiplier(real, &mult, &shift);
     if (shift > 31)
       return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "rescale input/output %g is too large", real);
-    const int spatial = keep && in->ndim == 4 && ax->n_elems == 2 &&
-                        ((raw[0] == 1 && raw[1] == 2) || (raw[0] == 2 && raw[1] == 1));
-    if (spatial) {
-      k->mode = R50_MEAN_S8_SPATIAL;
-      k->mult = mult;
-      k->shift = shift;
-    } else if (k->input_zp == k->output_zp && in_s == out_s) {
+    if (k->input_zp == k->output_zp && in_s == out_s) {
       k->mode = R50_MEAN_S8_SAME;
     } else {
       k->mode = R50_MEAN_S8_REQUANT;

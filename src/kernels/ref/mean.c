@@ -28,14 +28,7 @@ void r50_mean_s8_ref(const r50_mean_params *p, const int8_t *input, int8_t *outp
   const int32_t n = p->n_reduced;
   for (size_t i = 0; i < p->n_out; i++) {
     int32_t v;
-    if (p->mode == R50_MEAN_S8_SPATIAL) {
-      /* sum(x - zp) == sum(x) - zp * n modulo 2^32 */
-      const int32_t acc = (int32_t)(sum[i] - (uint32_t)p->input_zp * (uint32_t)n);
-      const int64_t m = r50_mbqm(acc, p->mult, p->shift);
-      const int64_t q = m > 0 ? (m + n / 2) / n : (m - n / 2) / n;
-      const int64_t r = q + p->output_zp;
-      v = r < -128 ? -128 : (r > 127 ? 127 : (int32_t)r);
-    } else if (p->mode == R50_MEAN_S8_SAME) {
+    if (p->mode == R50_MEAN_S8_SAME) {
       v = (int32_t)sum[i] / n; /* mean of int8 values: stays in [-128, 127] */
     } else {
       /* static_cast<int32>(temp_sum - input_zp * (int64)n): wraps modulo 2^32 */

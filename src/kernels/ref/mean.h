@@ -1,17 +1,17 @@
 /* Reference MEAN (reduce mean over a set of axes), int8 and float32,
  * bit-exact with TFLite Micro (micro/kernels/reduce_common.cc EvalMeanHelper).
  *
- * TFLite Micro picks one of three int8 algorithms; prepare decides which and
- * stores it in `mode`:
- *  R50_MEAN_S8_SPATIAL: keep_dims, 4-D input, axis tensor exactly {1,2} or
- *    {2,1} -> reference_integer_ops::Mean: acc = sum(x - in_zp);
- *    acc = mbqm(acc, mult, shift) with (mult, shift) = QuantizeMultiplier(
- *    in_scale / out_scale); acc = round-half-away(acc / n); + out_zp; clamp.
- *  R50_MEAN_S8_SAME: else, when in/out zero points and scales are equal ->
+ * TFLite Micro (reduce_common.cc EvalIntegerMean, current version) picks one
+ * of two int8 algorithms; prepare decides which and stores it in `mode`:
+ *  R50_MEAN_S8_SAME: in/out zero points equal and float scales equal ->
  *    reference_ops::Mean: sum(x) / n with C (truncating) division.
  *  R50_MEAN_S8_REQUANT: otherwise -> reference_ops::QuantizedMeanOrSum
- *    (compute_sum=false): sum(x) - in_zp * n, then mbqm with the multiplier
- *    adapted to include 1/n (see op_mean.c), + out_zp, clamp.
+ *    (compute_sum=false): int32(sum(x) - in_zp * n), then mbqm with the
+ *    multiplier adapted to include 1/n (see op_mean.c), + out_zp, clamp.
+ * (Older TFLM versions special-cased keep_dims 4-D means over axes {1,2} with
+ * reference_integer_ops::Mean and computed QuantizedMeanOrSum in float; the
+ * shared golden layer dumps - ResNet50V2 keep_dims=false and MobileNetV2
+ * keep_dims=true - match the current algorithm above byte for byte.)
  * Float: sums accumulated in input row-major order, then divided by (float)n.
  *
  * Shapes: input dense row-major with dims in_dims[0..ndim); each input element
@@ -26,7 +26,7 @@
 
 #define R50_MEAN_MAX_DIMS 6
 
-enum { R50_MEAN_S8_SPATIAL = 0, R50_MEAN_S8_SAME = 1, R50_MEAN_S8_REQUANT = 2 };
+enum { R50_MEAN_S8_SAME = 1, R50_MEAN_S8_REQUANT = 2 };
 
 typedef struct {
   int32_t ndim;                             /* 1..R50_MEAN_MAX_DIMS */
@@ -38,7 +38,7 @@ typedef struct {
   /* int8 only */
   int32_t mode;                             /* R50_MEAN_S8_* */
   int32_t input_zp, output_zp;
-  int32_t mult, shift;                      /* SPATIAL: plain in/out multiplier; REQUANT: adapted */
+  int32_t mult, shift;                      /* REQUANT: in/out multiplier adapted to 1/n */
 } r50_mean_params;
 
 /* int8 scratch: one int32 per output element. */
