@@ -547,6 +547,7 @@ static r50_status read_graph_io(tfl_ctx *c, const fb_reader *r, const fb_table *
 
 r50_status r50_tflite_read(const void *buf, size_t len, const r50_limits *limits, r50_bump *mem, r50_graph *g,
                            r50_error *err) {
+  if (err) err->arena_needed = 0;
   if (!buf || !limits || !mem || !g)
     return r50_fail(err, R50_ERR_ARG, "r50_tflite_read: NULL argument");
   if ((uintptr_t)buf % R50_MODEL_ALIGN)
