@@ -312,7 +312,7 @@ static void run_fc_case(int is_float, int keep, int per_channel, int has_bias, i
   tgraph *tg = new_tg(R50_OP_FULLY_CONNECTED);
   int32_t in_dims[3], in_nd;
   if (keep) { in_nd = 3; in_dims[0] = batch; in_dims[1] = 2; in_dims[2] = depth; }
-  else if (rnd() % 2 && depth % 1 == 0) { in_nd = 2; in_dims[0] = batch; in_dims[1] = depth; }
+  else if (rnd() % 2) { in_nd = 2; in_dims[0] = batch; in_dims[1] = depth; }
   else { in_nd = 3; in_dims[0] = batch; in_dims[1] = 1; in_dims[2] = depth; }
   const int32_t rows = keep ? batch * 2 : batch;
   const int32_t w_dims[2] = {units, depth}, b_dims[1] = {units};

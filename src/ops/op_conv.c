@@ -208,6 +208,10 @@ static r50_status io_common(r50_prep *p, const r50_tensor **in, const r50_tensor
   if ((*w)->ndim != 4)
     return r50_prep_fail(p, R50_ERR_MODEL, "weights tensor '%s' has %d dims, expected 4",
                          (*w)->name, (int)(*w)->ndim);
+  /* one filter (all taps of one output channel) must be indexable in int32 */
+  if ((int64_t)(*w)->dims[1] * (*w)->dims[2] * (*w)->dims[3] > INT32_MAX / 2)
+    return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "weights tensor '%s': filter too large",
+                         (*w)->name);
   for (int32_t d = 0; d < 4; d++) {
     if ((*in)->dims[d] < 1)
       return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "input tensor '%s' is empty", (*in)->name);

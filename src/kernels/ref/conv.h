@@ -18,6 +18,8 @@
  * image are skipped (TFLite does not pad with the zero point: skipping a tap
  * is the same as adding (zp + input_offset) * w = 0, but it is also what the
  * float kernel does, where it matters for the summation order).
+ * The output must not alias any input. The kernels never fail and never
+ * allocate; all validation is the op prepare's job.
  */
 #ifndef R50_KERNELS_REF_CONV_H
 #define R50_KERNELS_REF_CONV_H

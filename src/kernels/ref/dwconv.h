@@ -10,6 +10,8 @@
  *   output [batch, out_h, out_w, out_c]
  * Output channel oc = ic * depth_multiplier + m reads input channel ic.
  * Window and padding as in conv.h (out-of-image taps skipped).
+ * The output must not alias any input. The kernels never fail and never
+ * allocate; all validation is the op prepare's job.
  */
 #ifndef R50_KERNELS_REF_DWCONV_H
 #define R50_KERNELS_REF_DWCONV_H

@@ -8,6 +8,7 @@
  *   weights [out, in]     row-major
  *   bias    [out] int32 / float32, or NULL
  *   output  [batch, out]
+ * The output must not alias any input.
  */
 #ifndef R50_KERNELS_REF_FC_H
 #define R50_KERNELS_REF_FC_H

@@ -17,6 +17,7 @@
  * Shapes: input dense row-major with dims in_dims[0..ndim); each input element
  * i with index (i_0..i_ndim-1) adds into output element sum_d i_d * out_stride[d],
  * where out_stride[d] is 0 for reduced dims (so keep_dims does not matter here).
+ * The output must not alias the input (float accumulates in the output).
  */
 #ifndef R50_KERNELS_REF_MEAN_H
 #define R50_KERNELS_REF_MEAN_H

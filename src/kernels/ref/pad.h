@@ -4,7 +4,7 @@
  * Shapes: input dense row-major in_dims[0..ndim), output out_dims[0..ndim)
  * with out_dims[d] = left[d] + in_dims[d] + right[d]; output element at index
  * (j_d) is input (j_d - left[d]) when that is inside the input for every d,
- * else the pad value. */
+ * else the pad value. The output must not alias the input. */
 #ifndef R50_KERNELS_REF_PAD_H
 #define R50_KERNELS_REF_PAD_H
 

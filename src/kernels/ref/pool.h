@@ -6,7 +6,8 @@
  * channels], NHWC. Window of output (oy, ox): rows oy*stride_h - pad_top + ky,
  * columns ox*stride_w - pad_left + kx, taps outside the image skipped. int8
  * pooling never requantizes (TFLite requires equal input/output quantization).
- * With padding from r50_tfl_padding every window holds at least one tap. */
+ * With padding from r50_tfl_padding every window holds at least one tap.
+ * The output must not alias the input (max pooling accumulates in it). */
 #ifndef R50_KERNELS_REF_POOL_H
 #define R50_KERNELS_REF_POOL_H
 
