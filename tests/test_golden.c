@@ -32,7 +32,7 @@ static void layer_hook(void *user, int32_t op, const void *data, size_t bytes) {
   layer_ctx *c = user;
   r50_op_info oi;
   r50_model_op_info(c->m, op, &oi);
-  char path[2048];
+  char path[4096];
   snprintf(path, sizeof path, "%s/%03d_%s.bin", c->layers_dir, (int)op, oi.type_name);
   size_t n = 0;
   void *ref = read_all(path, &n);
@@ -56,7 +56,7 @@ static void layer_hook(void *user, int32_t op, const void *data, size_t bytes) {
 static int is_float_model(const char *name) { return strcmp(name, "pretrainedResnet") == 0; }
 
 static void run_model_dir(const char *gdir, const char *name, long max_inputs) {
-  char path[2048];
+  char path[4096];
   snprintf(path, sizeof path, "%s/models/%s.tflite", R50_SHARED_DIR, name);
   size_t mlen = 0;
   void *mbuf = read_all(path, &mlen);
@@ -92,8 +92,8 @@ static void run_model_dir(const char *gdir, const char *name, long max_inputs) {
     while (d && (de = readdir(d)) != NULL && done < max_inputs) {
       size_t L = strlen(de->d_name);
       if (L < 8 || strcmp(de->d_name + L - 7, ".in.bin") != 0) continue;
-      char stem[512];
-      snprintf(stem, sizeof stem, "%.*s", (int)(L - 7), de->d_name);
+      char stem[256];
+      snprintf(stem, sizeof stem, "%.*s", (int)(L - 7 < 255 ? L - 7 : 255), de->d_name);
       snprintf(path, sizeof path, "%s/%s.in.bin", gdir, stem);
       size_t ilen = 0, olen = 0;
       void *ibuf = read_all(path, &ilen);
@@ -103,7 +103,7 @@ static void run_model_dir(const char *gdir, const char *name, long max_inputs) {
                 name, stem);
       if (ibuf && obuf && ilen == in.bytes && olen == out.bytes) {
         memcpy(in.data, ibuf, ilen);
-        char ldir[2048];
+        char ldir[4096];
         struct stat stt;
         snprintf(ldir, sizeof ldir, "%s/%s.layers", gdir, stem);
         layer_ctx lc = {ldir, m, -1, 0};
@@ -157,7 +157,7 @@ int main(int argc, char **argv) {
   while (d && (de = readdir(d)) != NULL) {
     if (de->d_name[0] == '.') continue;
     if (only && strcmp(only, de->d_name) != 0) continue;
-    char gdir[2048];
+    char gdir[1536];
     snprintf(gdir, sizeof gdir, "%s/%s", groot, de->d_name);
     run_model_dir(gdir, de->d_name, max_inputs);
     models++;

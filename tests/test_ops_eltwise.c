@@ -127,7 +127,7 @@ static const char *opname(int op) { return op == R50_OP_ADD ? "ADD" : op == R50_
 /* One int8 case. Returns number of mismatches. const2: input 1 is a constant tensor. */
 static int run_s8(int op, const shape *a, const shape *b, float s1, int32_t z1, float s2, int32_t z2,
                   float so, int32_t zo, int act, int inplace, int const2) {
-  shape o;
+  shape o = {0};
   if (!bshape(a, b, &o)) return 0;
   size_t na = nelem(a), nb = nelem(b), no = nelem(&o);
   int8_t *A = malloc(na + 1), *B = malloc(nb + 1), *O = malloc(no + 1), *A0 = malloc(na + 1);
@@ -191,7 +191,7 @@ static int run_s8(int op, const shape *a, const shape *b, float s1, int32_t z1, 
 }
 
 static int run_f32(int op, const shape *a, const shape *b, int act, int inplace) {
-  shape o;
+  shape o = {0};
   if (!bshape(a, b, &o)) return 0;
   size_t na = nelem(a), nb = nelem(b), no = nelem(&o);
   float *A = malloc(4 * na + 4), *B = malloc(4 * nb + 4), *O = malloc(4 * no + 4), *A0 = malloc(4 * na + 4);
@@ -248,7 +248,7 @@ static void sweep_shapes(void) {
     for (int oi = 0; oi < 3; oi++) {
       for (int act = 0; act <= 3; act++) {
         const int inplace = nelem(&k_pairs[k][0]) > 0 && (act & 1);
-        shape o;
+        shape o = {0};
         bshape(&k_pairs[k][0], &k_pairs[k][1], &o);
         const int can_inplace = nelem(&o) == nelem(&k_pairs[k][0]);
         run_s8(ops[oi], &k_pairs[k][0], &k_pairs[k][1], 0.05f, -3, 0.02f, 7, 0.08f, 5, act,

@@ -157,8 +157,8 @@ static inline r50_status fb_deref(const fb_reader *r, size_t at, const char *fie
 /* Sub-table in field `id`; *present = 0 if absent. */
 static inline r50_status fb_subtable(const fb_reader *r, const fb_table *t, int id,
                                      const char *field, fb_table *sub, int *present) {
-  size_t at;
-  uint64_t tg;
+  size_t at = 0;
+  uint64_t tg = 0;
   *present = 0;
   r50_status s = fb_field(r, t, id, 4, field, &at);
   if (s || !at) return s;
@@ -192,8 +192,8 @@ static inline r50_status fb_vector_at(const fb_reader *r, uint64_t vpos, uint32_
 /* Vector in field `id` with element size `elem`; absent -> n = 0, *present = 0. */
 static inline r50_status fb_vector(const fb_reader *r, const fb_table *t, int id, uint32_t elem,
                                    const char *field, fb_vec *v, int *present) {
-  size_t at;
-  uint64_t tg;
+  size_t at = 0;
+  uint64_t tg = 0;
   v->pos = 0;
   v->n = 0;
   if (present) *present = 0;
@@ -208,9 +208,9 @@ static inline r50_status fb_vector(const fb_reader *r, const fb_table *t, int id
 /* String in field `id`: NUL-terminated inside the buffer; absent -> def. */
 static inline r50_status fb_string(const fb_reader *r, const fb_table *t, int id, const char *def,
                                    const char *field, const char **out) {
-  size_t at;
-  uint64_t tg;
-  fb_vec v;
+  size_t at = 0;
+  uint64_t tg = 0;
+  fb_vec v = {0, 0};
   *out = def;
   r50_status s = fb_field(r, t, id, 4, field, &at);
   if (s || !at) return s;
@@ -226,7 +226,7 @@ static inline r50_status fb_string(const fb_reader *r, const fb_table *t, int id
 /* Element i of a vector of tables. */
 static inline r50_status fb_vec_table(const fb_reader *r, const fb_vec *v, uint32_t i,
                                       const char *field, fb_table *t) {
-  uint64_t tg;
+  uint64_t tg = 0;
   r50_status s = fb_deref(r, v->pos + (size_t)i * 4, field, &tg);
   if (s) return s;
   return fb_table_at(r, tg, field, t);

@@ -575,7 +575,7 @@ r50_status r50_tflite_read(const void *buf, size_t len, const r50_limits *limits
   c.g = g;
   fb_reader *r = &c.r;
   r50_status s;
-  uint64_t root;
+  uint64_t root = 0;
   uint32_t version;
   fb_vec subgraphs, tensors, ops;
   fb_table sg;
