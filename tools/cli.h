@@ -1,0 +1,48 @@
+/* Shared pieces of the r50 command-line tool (host code: may allocate and print).
+ * Each command lives in tools/cmd_<name>.c and is listed in tools/r50.c. */
+#ifndef R50_CLI_H
+#define R50_CLI_H
+#include <stddef.h>
+#include <stdio.h>
+
+#include "r50.h"
+
+/* Stable exit codes (documented in --help and docs/cli.md). */
+enum {
+  EXIT_OK = 0,
+  EXIT_FAIL = 1,     /* other failure */
+  EXIT_USAGE = 2,    /* bad command line */
+  EXIT_IO = 3,       /* a file could not be read or written */
+  EXIT_MODEL = 4,    /* the model was refused (malformed, unsupported, too large) */
+  EXIT_INPUT = 5     /* input data does not match the model (e.g. wrong size) */
+};
+
+extern const char *const k_exit_codes;
+
+/* Exit code for a library status. */
+int cli_exit_for(r50_status s);
+/* 1 if argv holds --help or -h. */
+int cli_has_help(int argc, char **argv);
+
+/* A model file loaded, its arena sized exactly, and initialised. */
+typedef struct {
+  void *buf;
+  size_t len;
+  void *arena;
+  r50_model *m;
+} cli_model;
+
+/* Read, size the arena and init; on failure prints one line and returns an exit code. */
+int cli_model_load(const char *path, cli_model *l);
+void cli_model_unload(cli_model *l);
+
+void cli_format_shape(const int32_t *dims, int32_t ndim, char *out, size_t n);
+/* Write n bytes to path; 0 on success. */
+int cli_write_file(const char *path, const void *data, size_t n);
+double cli_now_s(void);
+
+/* Commands: argc/argv start after the command name. */
+int cmd_info(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+#endif
