@@ -111,13 +111,21 @@ typedef struct {
   uint64_t max_tensor_elems;/* default 1<<31 */
 } r50_limits;
 
+/* Load options: limits plus planner switches. Start from r50_options_default(). */
+#define R50_OPT_NO_INPLACE 1u   /* planner: never let an op write over its input */
+typedef struct {
+  r50_limits limits;
+  uint32_t flags;           /* R50_OPT_* */
+} r50_options;
+r50_options r50_options_default(void);
+
 /* Parse, verify and prepare the model, and plan its memory inside `arena`.
  * Unsupported ops, types and options are refused here, never at invoke. */
 r50_status r50_model_init(r50_model **model, const void *tflite, size_t tflite_size,
                           void *arena, size_t arena_size, r50_error *err);
-/* Same, with explicit limits (NULL = defaults). */
+/* Same, with explicit options (NULL = r50_options_default()). */
 r50_status r50_model_init_ex(r50_model **model, const void *tflite, size_t tflite_size,
-                             void *arena, size_t arena_size, const r50_limits *limits,
+                             void *arena, size_t arena_size, const r50_options *options,
                              r50_error *err);
 
 /* Run the model on the current input data. Only fails on a bad handle. */

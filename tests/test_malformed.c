@@ -38,7 +38,8 @@ static r50_status try_model(const uint8_t *data, size_t len, r50_error *err) {
   size_t cap = (len + 15) / 16 * 16;
   uint8_t *copy = aligned_alloc(16, cap ? cap : 16);
   if (len) memcpy(copy, data, len);
-  r50_limits lim = {2000, 20000, 1u << 22};
+  r50_options lim = r50_options_default();
+  lim.limits = (r50_limits){2000, 20000, 1u << 22};
   r50_model *m = NULL;
   r50_status s = r50_model_init_ex(&m, copy, len, g_arena, ARENA_BYTES, &lim, err);
   if (s == R50_OK) {

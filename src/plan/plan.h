@@ -38,3 +38,41 @@ size_t r50_plan_greedy(r50_plan_buf *bufs, int32_t n, int32_t *work /* 2n */);
 int r50_plan_check(const r50_plan_buf *bufs, int32_t n);
 
 #endif
+
+/* ---- Graph-level plan (shared by the interpreter, `r50 info --memory` and
+ * the code generator) ----
+ *
+ * Steps are op indices. A non-constant tensor lives from the op that writes it
+ * (graph inputs: step 0) to the last op that reads it (graph outputs: the last
+ * op). Constants get no arena memory: they stay in the model buffer. Tensors
+ * no op touches and that are no graph input/output get none either.
+ *
+ * In-place (aliasing): when R50_PLAN_INPLACE is set, an op's output shares its
+ * input's buffer
+ *   - for RESHAPE and SQUEEZE always (same bytes, tensors are written once);
+ *   - for elementwise ops whose kernels are documented in-place safe on input
+ *     0 (ADD, SUB, MUL, RELU, RELU6, LOGISTIC, HARD_SWISH, 8-bit QUANTIZE)
+ *     when input 0 has the output's shape and byte size, is not constant, its
+ *     buffer's last use is this op, and that buffer holds no graph input or
+ *     output (callers' tensors are never overwritten).
+ * Buffers: tensors t map to buffer buf_of[t] (-1: no memory); buffer b < nt
+ * is tensor b's own, b = nt + o is op o's scratch (alive during op o only).
+ */
+#include "../graph/graph.h"
+
+#define R50_PLAN_INPLACE 1u
+
+typedef struct {
+  int32_t n_bufs;          /* n_tensors + n_ops */
+  r50_plan_buf *bufs;      /* [n_bufs]: size 0 for unused/aliased-away buffers */
+  int32_t *buf_of;         /* [n_tensors] */
+  size_t peak;             /* arena bytes for activations + scratch */
+} r50_graph_plan;
+
+/* Bytes of caller memory r50_plan_graph needs for a graph of this size
+ * (bufs, buf_of and work arrays, each 16-aligned). */
+size_t r50_plan_graph_bytes(int32_t n_tensors, int32_t n_ops);
+
+/* Plan g: mem must hold r50_plan_graph_bytes(); scratch_bytes[o] per op. */
+void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned flags, void *mem,
+                    r50_graph_plan *plan);

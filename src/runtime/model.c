@@ -13,6 +13,7 @@
 #include "../plan/plan.h"
 #include "bump.h"
 #include "error.h"
+#include "model_internal.h"
 #include "r50.h"
 
 #define R50_MODEL_MAGIC 0x72353030u /* "r500" */
@@ -23,6 +24,8 @@ struct r50_model {
   const r50_op_impl **impl; /* [n_ops] */
   void **state;             /* [n_ops] */
   void **scratch;           /* [n_ops], NULL when the op needs none */
+  size_t *scratch_bytes;    /* [n_ops], as declared by prepare (16-rounded) */
+  uint32_t plan_flags;      /* R50_PLAN_* the plan was made with */
   void **tdata;             /* [n_tensors]: constant data, activation address, or NULL if unused */
   uint8_t *act;             /* activation region */
   size_t act_bytes;
@@ -31,100 +34,64 @@ struct r50_model {
   void *hook_user;
 };
 
-static const r50_limits k_default_limits = {10000, 100000, (uint64_t)1 << 31};
-
 static int is_aligned(const void *p, size_t a) { return ((uintptr_t)p & (a - 1)) == 0; }
 
-/* Lifetimes of every non-constant tensor and every op's scratch, then the plan.
- * Returns R50_OK or R50_ERR_ARENA with err->arena_needed set. */
-static r50_status plan_memory(r50_model *m, r50_bump *mem, const size_t *scratch_bytes,
-                              r50_error *err) {
+/* Plan activations and scratch (src/plan: lifetimes, in-place aliasing,
+ * greedy placement). The planner's work memory is taken temporarily from where
+ * the activations will go. Returns R50_OK or R50_ERR_ARENA with
+ * err->arena_needed set. */
+static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, r50_error *err) {
   const r50_graph *g = &m->g;
   const int32_t nt = g->n_tensors, no = g->n_ops;
   const size_t mark = mem->used;
-  /* Work space: one plan buffer per tensor and per op, plus 2 int32 each. */
-  const size_t nb = (size_t)nt + (size_t)no;
-  r50_plan_buf *bufs = r50_bump_alloc(mem, nb * sizeof *bufs, 16);
-  int32_t *work = bufs ? r50_bump_alloc(mem, 2 * nb * sizeof *work, 16) : NULL;
+  const size_t work_bytes = r50_plan_graph_bytes(nt, no);
+  void *work = r50_bump_alloc(mem, work_bytes, 16);
   if (!work) {
     mem->used = mark;
     if (err) err->arena_needed = 0;
     return r50_fail(err, R50_ERR_ARENA,
                     "arena of %zu bytes too small to plan memory (need more than %zu)", mem->size,
-                    mark + nb * (sizeof *bufs + 2 * sizeof *work) + 32);
+                    mark + work_bytes + 16);
   }
-  for (int32_t t = 0; t < nt; t++) {
-    bufs[t].size = 0;
-    bufs[t].first = INT32_MAX;
-    bufs[t].last = -1;
-  }
-  for (int32_t i = 0; i < g->n_inputs; i++) {
-    r50_plan_buf *b = &bufs[g->inputs[i]];
-    b->first = 0;
-    if (b->last < 0) b->last = 0;
-  }
-  for (int32_t o = 0; o < no; o++) {
-    const r50_op *op = &g->ops[o];
-    for (int32_t i = 0; i < op->n_inputs; i++) {
-      int32_t t = op->inputs[i];
-      if (t < 0) continue;
-      if (bufs[t].first > o) bufs[t].first = o; /* unreachable for verified graphs */
-      if (bufs[t].last < o) bufs[t].last = o;
-    }
-    for (int32_t i = 0; i < op->n_outputs; i++) {
-      int32_t t = op->outputs[i];
-      if (t < 0) continue;
-      if (bufs[t].first > o) bufs[t].first = o;
-      if (bufs[t].last < o) bufs[t].last = o;
-    }
-  }
-  for (int32_t i = 0; i < g->n_outputs; i++) {
-    r50_plan_buf *b = &bufs[g->outputs[i]];
-    if (b->first == INT32_MAX) b->first = 0;
-    b->last = no > 0 ? no - 1 : 0;
-  }
-  for (int32_t t = 0; t < nt; t++) {
-    const r50_tensor *ten = &g->tensors[t];
-    if (ten->data || bufs[t].last < 0) {
-      bufs[t].size = 0; /* constants stay in the model buffer; unused tensors get nothing */
-      bufs[t].first = bufs[t].last = 0;
-    } else {
-      bufs[t].size = ten->bytes;
-    }
-  }
-  for (int32_t o = 0; o < no; o++) {
-    bufs[nt + o].size = scratch_bytes[o];
-    bufs[nt + o].first = bufs[nt + o].last = o;
-  }
-  const size_t peak = r50_plan_greedy(bufs, (int32_t)nb, work);
-
+  r50_graph_plan plan;
+  r50_plan_graph(g, m->scratch_bytes, plan_flags, work, &plan);
   const size_t act_start = (mark + 15u) & ~(size_t)15u;
   const size_t temp_end = mem->used;
-  if (act_start > mem->size || peak > mem->size - act_start) {
-    size_t need = act_start + peak;
+  if (act_start > mem->size || plan.peak > mem->size - act_start) {
+    size_t need = act_start + plan.peak;
     if (need < temp_end) need = temp_end;
     if (err) err->arena_needed = need;
     mem->used = mark;
     return r50_fail(err, R50_ERR_ARENA,
                     "arena of %zu bytes too small: this model needs %zu (%zu for activations)",
-                    mem->size, need, peak);
+                    mem->size, need, plan.peak);
   }
   m->act = mem->base + act_start;
-  m->act_bytes = peak;
+  m->act_bytes = plan.peak;
   for (int32_t t = 0; t < nt; t++) {
     const r50_tensor *ten = &g->tensors[t];
+    const int32_t b = plan.buf_of[t];
     m->tdata[t] = ten->data ? (void *)(uintptr_t)ten->data
-                            : (bufs[t].size ? m->act + bufs[t].offset : NULL);
+                            : (b >= 0 ? m->act + plan.bufs[b].offset : NULL);
   }
   for (int32_t o = 0; o < no; o++)
-    m->scratch[o] = bufs[nt + o].size ? m->act + bufs[nt + o].offset : NULL;
-  mem->used = act_start + peak;
+    m->scratch[o] = plan.bufs[nt + o].size ? m->act + plan.bufs[nt + o].offset : NULL;
+  mem->used = act_start + plan.peak;
   if (mem->used < temp_end) mem->used = temp_end;
   return R50_OK;
 }
 
+r50_options r50_options_default(void) {
+  r50_options o;
+  o.limits.max_ops = 10000;
+  o.limits.max_tensors = 100000;
+  o.limits.max_tensor_elems = (uint64_t)1 << 31;
+  o.flags = 0;
+  return o;
+}
+
 r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_size, void *arena,
-                             size_t arena_size, const r50_limits *limits, r50_error *err) {
+                             size_t arena_size, const r50_options *options, r50_error *err) {
   if (err) {
     err->status = R50_OK;
     err->arena_needed = 0;
@@ -138,7 +105,8 @@ r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_
   if (!arena && arena_size) return r50_fail(err, R50_ERR_ARG, "arena is NULL");
   if (arena && !is_aligned(arena, R50_ARENA_ALIGN))
     return r50_fail(err, R50_ERR_ARG, "arena must be %d-byte aligned", R50_ARENA_ALIGN);
-  if (!limits) limits = &k_default_limits;
+  const r50_options defaults = r50_options_default();
+  if (!options) options = &defaults;
 
   r50_bump mem = {(uint8_t *)arena, arena ? arena_size : 0, 0};
   r50_model *m = r50_bump_alloc(&mem, sizeof *m, 16);
@@ -147,7 +115,7 @@ r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_
     return r50_fail(err, R50_ERR_ARENA, "arena of %zu bytes cannot even hold the model handle",
                     arena_size);
   }
-  r50_status s = r50_tflite_read(tflite, tflite_size, limits, &mem, &m->g, err);
+  r50_status s = r50_tflite_read(tflite, tflite_size, &options->limits, &mem, &m->g, err);
   if (s != R50_OK) return s;
   const r50_graph *g = &m->g;
   const int32_t no = g->n_ops, nt = g->n_tensors;
@@ -168,8 +136,8 @@ r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_
   m->state = r50_bump_alloc(&mem, (size_t)no * sizeof *m->state + 1, 16);
   m->scratch = r50_bump_alloc(&mem, (size_t)no * sizeof *m->scratch + 1, 16);
   m->tdata = r50_bump_alloc(&mem, (size_t)nt * sizeof *m->tdata + 1, 16);
-  size_t *scratch_bytes = r50_bump_alloc(&mem, (size_t)no * sizeof(size_t) + 1, 16);
-  if (!m->impl || !m->state || !m->scratch || !m->tdata || !scratch_bytes) {
+  m->scratch_bytes = r50_bump_alloc(&mem, (size_t)no * sizeof(size_t) + 1, 16);
+  if (!m->impl || !m->state || !m->scratch || !m->tdata || !m->scratch_bytes) {
     if (err) err->arena_needed = 0;
     return r50_fail(err, R50_ERR_ARENA, "arena of %zu bytes too small for the op tables",
                     arena_size);
@@ -190,12 +158,11 @@ r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_
       return s;
     }
     m->state[o] = p.state;
-    scratch_bytes[o] = (p.scratch_bytes + 15u) & ~(size_t)15u;
+    m->scratch_bytes[o] = (p.scratch_bytes + 15u) & ~(size_t)15u;
   }
-  /* scratch_bytes is dead after planning; it sits below the activations, so it
-   * stays allocated (a few bytes per op) to keep the layout simple. */
-  s = plan_memory(m, &mem, scratch_bytes, err);
+  s = plan_memory(m, &mem, (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE, err);
   if (s != R50_OK) return s;
+  m->plan_flags = (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE;
   m->arena_used = mem.used;
   m->magic = R50_MODEL_MAGIC;
   *out = m;
@@ -332,4 +299,17 @@ r50_status r50_model_get_stats(const r50_model *m, r50_model_stats *st) {
   st->arena_used = m->arena_used;
   st->activation_bytes = m->act_bytes;
   return R50_OK;
+}
+
+/* ---- internal accessors (src/runtime/model_internal.h) ---- */
+const r50_graph *r50_model_graph(const r50_model *m) { return valid(m) ? &m->g : NULL; }
+const size_t *r50_model_scratch_sizes(const r50_model *m) { return valid(m) ? m->scratch_bytes : NULL; }
+uint32_t r50_model_plan_flags(const r50_model *m) { return valid(m) ? m->plan_flags : 0; }
+int64_t r50_model_tensor_offset(const r50_model *m, int32_t t) {
+  if (!valid(m) || t < 0 || t >= m->g.n_tensors || !m->tdata[t] || m->g.tensors[t].data) return -1;
+  return (int64_t)((const uint8_t *)m->tdata[t] - m->act);
+}
+int64_t r50_model_scratch_offset(const r50_model *m, int32_t o) {
+  if (!valid(m) || o < 0 || o >= m->g.n_ops || !m->scratch[o]) return -1;
+  return (int64_t)((const uint8_t *)m->scratch[o] - m->act);
 }

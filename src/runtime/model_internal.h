@@ -1,0 +1,15 @@
+/* Internal view of a loaded model for host tools (memory report, code
+ * generator): the graph, the op scratch sizes and where the plan put things.
+ * Offsets are relative to the start of the activation region, -1 when the
+ * tensor has no arena memory (constant or unused). */
+#ifndef R50_MODEL_INTERNAL_H
+#define R50_MODEL_INTERNAL_H
+#include "../graph/graph.h"
+#include "r50.h"
+
+const r50_graph *r50_model_graph(const r50_model *m);
+const size_t *r50_model_scratch_sizes(const r50_model *m);
+uint32_t r50_model_plan_flags(const r50_model *m);
+int64_t r50_model_tensor_offset(const r50_model *m, int32_t t);
+int64_t r50_model_scratch_offset(const r50_model *m, int32_t o);
+#endif
