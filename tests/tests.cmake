@@ -7,7 +7,7 @@ foreach(src ${R50_TEST_SOURCES})
   target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
   target_compile_definitions(${name} PRIVATE R50_SHARED_DIR="${R50_SHARED_DIR}"
                              R50_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-  target_link_libraries(${name} PRIVATE r50lib)
+  target_link_libraries(${name} PRIVATE r50lib r50img)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES TIMEOUT 1200)
 endforeach()

@@ -1,0 +1,94 @@
+/* PNG decoder on libpng: every colour type and depth becomes RGB8. Gray is
+ * replicated, palettes expanded, 16-bit samples keep their high byte (as PIL
+ * does), alpha and tRNS are dropped (no compositing). libpng errors longjmp
+ * back here; nothing exits. */
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "r50img.h"
+
+typedef struct {
+  const uint8_t *b;
+  size_t len, pos;
+  char *msg;
+  size_t msgn;
+} png_src;
+
+static void png_read_mem(png_structp p, png_bytep out, size_t n) {
+  png_src *s = png_get_io_ptr(p);
+  if (s->len - s->pos < n) png_error(p, "truncated file");
+  memcpy(out, s->b + s->pos, n);
+  s->pos += n;
+}
+
+static void png_err_fn(png_structp p, png_const_charp m) {
+  png_src *s = png_get_error_ptr(p);
+  snprintf(s->msg, s->msgn, "png: %s", m);
+  png_longjmp(p, 1);
+}
+
+static void png_warn_fn(png_structp p, png_const_charp m) {
+  (void)p;
+  (void)m;
+}
+
+r50img_status r50img_decode_png(const uint8_t *buf, size_t len, uint64_t maxpx, r50img *img,
+                                char *msg, size_t msgn) {
+  png_src src = {buf, len, 0, msg, msgn};
+  png_structp p = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_err_fn, png_warn_fn);
+  if (!p) {
+    snprintf(msg, msgn, "png: out of memory");
+    return R50IMG_ERR_NOMEM;
+  }
+  png_infop info = png_create_info_struct(p);
+  png_bytep *volatile rows = NULL;
+  volatile r50img_status st = R50IMG_ERR_CORRUPT;
+  if (!info) {
+    png_destroy_read_struct(&p, NULL, NULL);
+    snprintf(msg, msgn, "png: out of memory");
+    return R50IMG_ERR_NOMEM;
+  }
+  if (setjmp(png_jmpbuf(p))) {
+    free(rows);
+    png_destroy_read_struct(&p, &info, NULL);
+    return st;
+  }
+  png_set_read_fn(p, &src, png_read_mem);
+  png_set_user_limits(p, 1000000, 1000000);
+  png_read_info(p, info);
+  png_uint_32 w = png_get_image_width(p, info), h = png_get_image_height(p, info);
+  int ct = png_get_color_type(p, info), depth = png_get_bit_depth(p, info);
+  st = r50img_check_size(w, h, maxpx, "png", msg, msgn);
+  if (st != R50IMG_OK) png_longjmp(p, 1);
+  st = R50IMG_ERR_CORRUPT;
+  if (depth == 16) png_set_strip_16(p);
+  if (ct == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(p);
+  if (ct == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(p);
+  if (ct == PNG_COLOR_TYPE_GRAY || ct == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(p);
+  if (ct & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(p);
+  if (png_get_valid(p, info, PNG_INFO_tRNS)) png_free_data(p, info, PNG_FREE_TRNS, -1);
+  png_set_interlace_handling(p);
+  png_read_update_info(p, info);
+  if (png_get_rowbytes(p, info) != (size_t)w * 3) {
+    snprintf(msg, msgn, "png: unexpected row size after conversion");
+    png_longjmp(p, 1);
+  }
+  st = r50img_alloc(img, w, h, maxpx, "png", msg, msgn);
+  if (st != R50IMG_OK) png_longjmp(p, 1);
+  st = R50IMG_ERR_CORRUPT;
+  rows = malloc(sizeof(png_bytep) * h);
+  if (!rows) {
+    st = R50IMG_ERR_NOMEM;
+    snprintf(msg, msgn, "png: out of memory");
+    png_longjmp(p, 1);
+  }
+  for (png_uint_32 y = 0; y < h; y++) rows[y] = img->px + (size_t)y * w * 3;
+  png_read_image(p, rows);
+  png_read_end(p, NULL);
+  free(rows);
+  png_destroy_read_struct(&p, &info, NULL);
+  return R50IMG_OK;
+}
