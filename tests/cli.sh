@@ -39,5 +39,9 @@ expect 4 "broken model" -- "$r50" info "$shared/models/model_invoking_error.tfli
 head -c 5000 "$m" >"$tmp/trunc.tflite"
 expect 4 "truncated model" -- "$r50" info "$tmp/trunc.tflite"
 expect 3 "unwritable output" -- "$r50" run "$m" "$g/cat.in.bin" "$tmp/no/such/dir/out.bin"
+expect 0 "info --memory --svg" -- "$r50" info --memory --svg "$tmp/mem.svg" "$m"
+grep -q "^peak: " "$tmp/out" && grep -q "</svg>" "$tmp/mem.svg" \
+  || { echo "FAIL: info --memory output or svg incomplete"; fail=$((fail+1)); }
+expect 2 "info unknown option" -- "$r50" info --frobnicate "$m"
 echo "cli: $n cases, $fail failures"
 [ "$fail" = 0 ]

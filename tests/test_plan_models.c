@@ -40,21 +40,7 @@ static void check_model(const char *name, uint32_t flags) {
     /* per-tensor lifetimes (not per buffer) */
     int32_t *first = malloc(sizeof(int32_t) * (size_t)g->n_tensors);
     int32_t *last = malloc(sizeof(int32_t) * (size_t)g->n_tensors);
-    for (int32_t t = 0; t < g->n_tensors; t++) {
-      first[t] = INT32_MAX;
-      last[t] = -1;
-    }
-    for (int32_t i = 0; i < g->n_inputs; i++) first[g->inputs[i]] = 0, last[g->inputs[i]] = 0;
-    for (int32_t o = 0; o < g->n_ops; o++) {
-      const r50_op *op = &g->ops[o];
-      for (int32_t k = 0; k < op->n_inputs + op->n_outputs; k++) {
-        int32_t t = k < op->n_inputs ? op->inputs[k] : op->outputs[k - op->n_inputs];
-        if (t < 0) continue;
-        if (first[t] > o) first[t] = o;
-        if (last[t] < o) last[t] = o;
-      }
-    }
-    for (int32_t i = 0; i < g->n_outputs; i++) last[g->outputs[i]] = g->n_ops - 1;
+    r50_plan_lifetimes(g, first, last);
     int aliased = 0, pairs = 0;
     for (int32_t a = 0; a < g->n_tensors; a++) {
       int64_t oa = r50_model_tensor_offset(m, a);

@@ -45,4 +45,7 @@ double cli_now_s(void);
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
+/* r50 info --memory: print the memory plan; also draw it to svg_path if non-NULL. */
+int cli_info_memory(const r50_model *m, const char *svg_path);
+
 #endif

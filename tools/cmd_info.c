@@ -1,14 +1,18 @@
 /* r50 info MODEL */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
 static void usage_info(FILE *f) {
   fprintf(f,
-          "Usage: r50 info MODEL\n\n"
+          "Usage: r50 info [--memory] [--svg FILE] MODEL\n\n"
           "Loads and prepares MODEL (.tflite) and prints its inputs and outputs (shape,\n"
           "type, scale, zero point), a table of ops (output shape, MACs, parameter bytes)\n"
-          "and totals (parameters, MACs, weight bytes, arena bytes).\n\n%s",
+          "and totals (parameters, MACs, weight bytes, arena bytes).\n\n"
+          "  --memory    print the memory plan instead: per op the live tensors (offset+size),\n"
+          "              live bytes and top address in the arena, and where the peak occurs\n"
+          "  --svg FILE  also draw the arena over time (ops on x, addresses on y)\n\n%s",
           k_exit_codes);
 }
 
@@ -26,14 +30,37 @@ int cmd_info(int argc, char **argv) {
     usage_info(stdout);
     return EXIT_OK;
   }
-  if (argc != 1) {
+  int memory = 0;
+  const char *svg = NULL, *path = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--memory")) {
+      memory = 1;
+    } else if (!strcmp(argv[i], "--svg") && i + 1 < argc) {
+      svg = argv[++i];
+      memory = 1;
+    } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+      fprintf(stderr, "r50 info: unknown option '%s'\n", argv[i]);
+      return EXIT_USAGE;
+    } else if (!path) {
+      path = argv[i];
+    } else {
+      usage_info(stderr);
+      return EXIT_USAGE;
+    }
+  }
+  if (!path) {
     usage_info(stderr);
     return EXIT_USAGE;
   }
   cli_model l;
-  int rc = cli_model_load(argv[0], &l);
+  int rc = cli_model_load(path, &l);
   if (rc) return rc;
-  printf("model: %s (%zu bytes)\n", argv[0], l.len);
+  if (memory) {
+    rc = cli_info_memory(l.m, svg);
+    cli_model_unload(&l);
+    return rc;
+  }
+  printf("model: %s (%zu bytes)\n", path, l.len);
   r50_tensor_info t;
   printf("inputs:\n");
   for (int32_t i = 0; i < r50_model_input_count(l.m); i++) {

@@ -69,6 +69,11 @@ typedef struct {
   size_t peak;             /* arena bytes for activations + scratch */
 } r50_graph_plan;
 
+/* Per-tensor lifetimes [first[t], last[t]] in op steps as described above
+ * (first = INT32_MAX, last = -1 for tensors nothing touches; constants get
+ * their op range too: callers skip them). */
+void r50_plan_lifetimes(const r50_graph *g, int32_t *first, int32_t *last);
+
 /* Bytes of caller memory r50_plan_graph needs for a graph of this size
  * (bufs, buf_of and work arrays, each 16-aligned). */
 size_t r50_plan_graph_bytes(int32_t n_tensors, int32_t n_ops);

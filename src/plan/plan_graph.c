@@ -38,6 +38,32 @@ static int same_shape(const r50_tensor *a, const r50_tensor *b) {
   return 1;
 }
 
+void r50_plan_lifetimes(const r50_graph *g, int32_t *first, int32_t *last) {
+  const int32_t nt = g->n_tensors, no = g->n_ops;
+  for (int32_t t = 0; t < nt; t++) {
+    first[t] = INT32_MAX;
+    last[t] = -1;
+  }
+  for (int32_t i = 0; i < g->n_inputs; i++) {
+    first[g->inputs[i]] = 0;
+    if (last[g->inputs[i]] < 0) last[g->inputs[i]] = 0;
+  }
+  for (int32_t o = 0; o < no; o++) {
+    const r50_op *op = &g->ops[o];
+    for (int32_t k = 0; k < op->n_inputs + op->n_outputs; k++) {
+      int32_t t = k < op->n_inputs ? op->inputs[k] : op->outputs[k - op->n_inputs];
+      if (t < 0) continue;
+      if (first[t] > o) first[t] = o;
+      if (last[t] < o) last[t] = o;
+    }
+  }
+  for (int32_t i = 0; i < g->n_outputs; i++) {
+    const int32_t t = g->outputs[i];
+    if (first[t] == INT32_MAX) first[t] = 0;
+    last[t] = no > 0 ? no - 1 : 0;
+  }
+}
+
 void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned flags, void *mem,
                     r50_graph_plan *plan) {
   const int32_t nt = g->n_tensors, no = g->n_ops, nb = nt + no;
@@ -51,33 +77,16 @@ void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned fl
   uint8_t *pinned = p; /* buffer holds a graph input or output */
   memset(pinned, 0, (size_t)nt);
 
+  int32_t *first = work, *last = work + nt; /* work is 2*nb >= 2*nt int32 */
+  r50_plan_lifetimes(g, first, last);
   for (int32_t t = 0; t < nt; t++) {
     bufs[t].size = 0;
-    bufs[t].first = INT32_MAX;
-    bufs[t].last = -1;
+    bufs[t].first = first[t];
+    bufs[t].last = last[t];
     bufs[t].offset = 0;
   }
-  for (int32_t i = 0; i < g->n_inputs; i++) {
-    r50_plan_buf *b = &bufs[g->inputs[i]];
-    b->first = 0;
-    if (b->last < 0) b->last = 0;
-    pinned[g->inputs[i]] = 1;
-  }
-  for (int32_t o = 0; o < no; o++) {
-    const r50_op *op = &g->ops[o];
-    for (int32_t k = 0; k < op->n_inputs + op->n_outputs; k++) {
-      int32_t t = k < op->n_inputs ? op->inputs[k] : op->outputs[k - op->n_inputs];
-      if (t < 0) continue;
-      if (bufs[t].first > o) bufs[t].first = o;
-      if (bufs[t].last < o) bufs[t].last = o;
-    }
-  }
-  for (int32_t i = 0; i < g->n_outputs; i++) {
-    r50_plan_buf *b = &bufs[g->outputs[i]];
-    if (b->first == INT32_MAX) b->first = 0;
-    b->last = no > 0 ? no - 1 : 0;
-    pinned[g->outputs[i]] = 1;
-  }
+  for (int32_t i = 0; i < g->n_inputs; i++) pinned[g->inputs[i]] = 1;
+  for (int32_t i = 0; i < g->n_outputs; i++) pinned[g->outputs[i]] = 1;
   for (int32_t t = 0; t < nt; t++) {
     if (g->tensors[t].data || bufs[t].last < 0) {
       buf_of[t] = -1; /* constant (stays in the model) or unused */
