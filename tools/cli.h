@@ -44,6 +44,9 @@ double cli_now_s(void);
 /* Commands: argc/argv start after the command name. */
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_classify(int argc, char **argv); /* tools/cmd_classify.c (images: cli_image.h) */
+int cmd_eval(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 /* r50 info --memory: print the memory plan; also draw it to svg_path if non-NULL. */
 int cli_info_memory(const r50_model *m, const char *svg_path);

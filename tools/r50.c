@@ -14,6 +14,7 @@ typedef struct {
 static const command k_commands[] = {
     {"info", cmd_info, "info MODEL               inputs, outputs, per-op table, totals"},
     {"run", cmd_run, "run MODEL IN.bin OUT.bin run once: raw input tensor 0 in, raw output tensor 0 out"},
+    {"classify", cmd_classify, "classify --model M IMAGE... top-K classes of photos (BMP, PPM, PNG, JPEG)"},
 };
 
 static void usage_main(FILE *f) {

@@ -13,6 +13,26 @@ static void resize_box(const r50img *img, int32_t x0, int32_t y0, int32_t cw, in
                        int32_t dw, int32_t dh, size_t dstride, r50img_interp interp) {
   const float sx = (float)cw / (float)dw, sy = (float)ch / (float)dh;
   const size_t istride = (size_t)img->w * 3;
+  if (interp == R50IMG_NEAREST_PIL) {
+    const double ax = (double)cw / dw, ay = (double)ch / dh;
+    double yo = ay * 0.5;
+    for (int32_t y = 0; y < dh; y++, yo += ay) {
+      int64_t iy = yo < 0.0 ? 0 : (int64_t)yo;
+      if (iy > ch - 1) iy = ch - 1;
+      const uint8_t *row = img->px + (size_t)(y0 + iy) * istride;
+      float *o = dst + (size_t)y * dstride;
+      double xo = ax * 0.5;
+      for (int32_t x = 0; x < dw; x++, xo += ax) {
+        int64_t ix = xo < 0.0 ? 0 : (int64_t)xo;
+        if (ix > cw - 1) ix = cw - 1;
+        const uint8_t *p = row + (size_t)(x0 + ix) * 3;
+        o[x * 3] = p[0];
+        o[x * 3 + 1] = p[1];
+        o[x * 3 + 2] = p[2];
+      }
+    }
+    return;
+  }
   if (interp == R50IMG_NEAREST) {
     for (int32_t y = 0; y < dh; y++) {
       int64_t iy = (int64_t)floorf(((float)y + 0.5f) * sy);

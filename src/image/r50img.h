@@ -64,7 +64,12 @@ r50img_status r50img_alloc(r50img *img, int64_t w, int64_t h, uint64_t maxpx, co
                            char *msg, size_t msgn);
 
 /* ---- preprocessing ---- */
-typedef enum { R50IMG_NEAREST = 0, R50IMG_BILINEAR = 1 } r50img_interp;
+/* NEAREST: TensorFlow, src = min(floor(((float)dst + 0.5f) * (float)(in/out)), in-1).
+ * NEAREST_PIL: PIL's Image.resize(NEAREST), the same formula evaluated in double
+ * by accumulation (x = 0.5*s, then x += s per pixel), which falls just below
+ * exact ties: 512 -> 224 picks column 7 instead of 8 for dst 3 (25 columns of
+ * 224 differ). The shared goldens were made with PIL. */
+typedef enum { R50IMG_NEAREST = 0, R50IMG_BILINEAR = 1, R50IMG_NEAREST_PIL = 2 } r50img_interp;
 typedef enum { R50IMG_FIT = 0, R50IMG_CROP = 1, R50IMG_PAD = 2 } r50img_aspect;
 
 /* Resize img to dw x dh RGB floats (dw*dh*3) with tf.image.resize semantics
