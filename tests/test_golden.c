@@ -2,6 +2,7 @@
  * byte, float32 outputs of float models within 1e-5 relative. Where a
  * <stem>.layers/ folder exists, every op's output is compared too, so a
  * mismatch names the first op that disagrees.
+ * Runs once per ISA level the CPU supports (ref, avx2, avx512vnni; R50_GOLDEN_ISA=NAME: one).
  * Env R50_GOLDEN_MAX (default: all) caps the inputs per model (sanitizer builds). */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -159,21 +160,32 @@ int main(int argc, char **argv) {
   const char *only = argc > 1 ? argv[1] : NULL;
   char groot[1024];
   snprintf(groot, sizeof groot, "%s/golden", R50_SHARED_DIR);
-  DIR *d = opendir(groot);
-  CHECK_MSG(d != NULL, "cannot open %s", groot);
-  struct dirent *de;
-  int models = 0;
-  while (d && (de = readdir(d)) != NULL) {
-    if (de->d_name[0] == '.') continue;
-    if (only && strcmp(only, de->d_name) != 0) continue;
-    char gdir[1536];
-    snprintf(gdir, sizeof gdir, "%s/%s", groot, de->d_name);
-    run_model_dir(gdir, de->d_name, max_inputs, 0);
-    /* Golden outputs must not depend on planner options. */
-    run_model_dir(gdir, de->d_name, 1, R50_OPT_NO_INPLACE);
-    models++;
+  /* The whole set once per instruction-set level this CPU supports (the
+   * optimized kernels must be bit-exact too); R50_GOLDEN_ISA=NAME runs one. */
+  const char *only_isa = getenv("R50_GOLDEN_ISA");
+  for (int l = R50_ISA_REF; l <= (int)r50_isa_best(); l++) {
+    r50_error ie;
+    if (only_isa && strcmp(only_isa, r50_isa_name((r50_isa)l)) != 0) continue;
+    CHECK(r50_isa_set((r50_isa)l, &ie) == R50_OK);
+    printf("-- ISA %s\n", r50_isa_name((r50_isa)l));
+    DIR *d = opendir(groot);
+    CHECK_MSG(d != NULL, "cannot open %s", groot);
+    struct dirent *de;
+    int models = 0;
+    while (d && (de = readdir(d)) != NULL) {
+      if (de->d_name[0] == '.') continue;
+      if (only && strcmp(only, de->d_name) != 0) continue;
+      char gdir[1536];
+      snprintf(gdir, sizeof gdir, "%s/%s", groot, de->d_name);
+      run_model_dir(gdir, de->d_name, max_inputs, 0);
+      /* Golden outputs must not depend on planner options. */
+      run_model_dir(gdir, de->d_name, 1, R50_OPT_NO_INPLACE);
+      models++;
+    }
+    if (d) closedir(d);
+    CHECK_MSG(only || models >= 5, "found only %d golden model folders", models);
   }
-  if (d) closedir(d);
-  CHECK_MSG(only || models >= 5, "found only %d golden model folders", models);
+  for (int l = (int)r50_isa_best() + 1; l <= R50_ISA_AVX512VNNI; l++)
+    printf("-- ISA %s skipped: this CPU lacks it\n", r50_isa_name((r50_isa)l));
   return test_finish("test_golden");
 }

@@ -12,14 +12,21 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "../kernels/dispatch.h"
 #include "../kernels/quant.h"
 #include "../kernels/ref/conv.h"
 #include "../kernels/ref/dwconv.h"
+#include "../kernels/x86/conv_s8_x86.h"
 #include "ops.h"
+
+/* Which int8 kernel conv_eval calls (chosen once in prepare from r50_isa_active). */
+enum { CONV_REF = 0, CONV_AVX2 = 1, CONV_AVX512VNNI = 2 };
 
 typedef struct {
   int32_t is_float;
+  int32_t kernel;       /* CONV_*; the x86 kernels need constant weights/bias and groups == 1 */
   r50_conv_params k;
+  r50_conv_s8_x86 x;    /* packed weights + params for the x86 kernels */
 } conv_state;
 
 typedef struct {
@@ -262,6 +269,21 @@ static r50_status conv_prepare(r50_prep *p) {
     return s;
   p->state = st;
   p->scratch_bytes = 0;
+#if defined(__x86_64__)
+  const r50_isa isa = r50_isa_active();
+  if (!st->is_float && isa >= R50_ISA_AVX2 && k->groups == 1 && w->data &&
+      (!bias || bias->data)) {
+    const int vnni = isa >= R50_ISA_AVX512VNNI;
+    const size_t bytes = vnni ? r50_conv_s8_x86_mem__avx512vnni(k) : r50_conv_s8_x86_mem__avx2(k);
+    void *mem = r50_prep_alloc(p, bytes);
+    if (!mem) return R50_ERR_ARENA;
+    const int8_t *wd = (const int8_t *)w->data;
+    const int32_t *bd = bias ? (const int32_t *)bias->data : NULL;
+    p->scratch_bytes = vnni ? r50_conv_s8_x86_prepare__avx512vnni(&st->x, k, wd, bd, mem)
+                            : r50_conv_s8_x86_prepare__avx2(&st->x, k, wd, bd, mem);
+    st->kernel = vnni ? CONV_AVX512VNNI : CONV_AVX2;
+  }
+#endif
   return R50_OK;
 }
 
@@ -270,10 +292,21 @@ static const void *opt_input(const r50_op *op, void *const *tdata, int32_t i) {
 }
 
 static void conv_eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
-  (void)scratch;
   const conv_state *st = (const conv_state *)state;
   const void *in = tdata[op->inputs[0]], *w = tdata[op->inputs[1]], *b = opt_input(op, tdata, 2);
   void *out = tdata[op->outputs[0]];
+#if defined(__x86_64__)
+  if (st->kernel == CONV_AVX512VNNI) {
+    r50_conv2d_s8__avx512vnni(&st->x, (const int8_t *)in, (int8_t *)out, scratch);
+    return;
+  }
+  if (st->kernel == CONV_AVX2) {
+    r50_conv2d_s8__avx2(&st->x, (const int8_t *)in, (int8_t *)out, scratch);
+    return;
+  }
+#else
+  (void)scratch;
+#endif
   if (st->is_float)
     r50_conv2d_f32_ref(&st->k, (const float *)in, (const float *)w, (const float *)b, (float *)out);
   else

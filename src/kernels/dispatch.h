@@ -1,0 +1,19 @@
+/* Run-time instruction-set selection for the optimized kernels.
+ *
+ * r50_isa_best() probes the CPU once (cpuid + xgetbv: the CPU has the
+ * instructions AND the OS saves the ymm/zmm state). The active level starts as
+ * the best level, or the R50_ISA environment variable (ref|avx2|avx512vnni)
+ * when set; a level the CPU lacks is never activated (clamped, with a note).
+ * Op prepare reads r50_isa_active() and stores the chosen kernel in its state,
+ * so a model keeps the level it was initialised with.
+ * On non-x86-64 targets the only level is R50_ISA_REF.
+ */
+#ifndef R50_KERNELS_DISPATCH_H
+#define R50_KERNELS_DISPATCH_H
+
+#include "r50.h"
+
+/* Level op prepare should use now. */
+r50_isa r50_isa_active(void);
+
+#endif

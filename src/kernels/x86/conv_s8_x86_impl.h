@@ -1,0 +1,79 @@
+/* Shared, ISA-independent pieces of the x86 int8 conv kernels (included by
+ * each ISA file, so compiled with that file's flags and only ever run at that
+ * level). */
+#ifndef R50_KERNELS_X86_CONV_S8_X86_IMPL_H
+#define R50_KERNELS_X86_CONV_S8_X86_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "conv_s8_x86.h"
+
+static inline int32_t x86_round_up(int32_t v, int32_t m) { return (v + m - 1) / m * m; }
+
+/* Common geometry: fills c->p, M, K; direct when the A rows are the input rows. */
+static inline void x86_conv_geometry(r50_conv_s8_x86 *c, const r50_conv_params *p, int32_t kgroup,
+                                     int32_t nr) {
+  memset(c, 0, sizeof *c);
+  c->p = *p;
+  c->M = p->batch * p->out_h * p->out_w;
+  c->K = p->filter_h * p->filter_w * p->filter_in_c;
+  c->Kp = x86_round_up(c->K, kgroup);
+  c->Np = x86_round_up(p->out_c, nr);
+  c->direct = p->filter_h == 1 && p->filter_w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+              p->pad_top == 0 && p->pad_left == 0 && p->out_h == p->in_h && p->out_w == p->in_w &&
+              p->groups == 1 && c->K % 4 == 0;
+}
+
+/* Effective bias, padded requantization arrays (Np entries; padding lanes 0). */
+static inline void x86_conv_requant_arrays(const r50_conv_s8_x86 *c, const int8_t *filter,
+                                           const int32_t *bias, int32_t in_off_total,
+                                           int32_t *b_eff, int32_t *mult, int32_t *lsh,
+                                           int32_t *rsh) {
+  const r50_conv_params *p = &c->p;
+  for (int32_t n = 0; n < c->Np; n++) {
+    b_eff[n] = mult[n] = lsh[n] = rsh[n] = 0;
+    if (n >= p->out_c) continue;
+    uint32_t sw = 0;
+    const int8_t *w = filter + (size_t)n * c->K;
+    for (int32_t k = 0; k < c->K; k++) sw += (uint32_t)(int32_t)w[k];
+    b_eff[n] = (int32_t)((bias ? (uint32_t)bias[n] : 0u) + (uint32_t)in_off_total * sw);
+    const int32_t s = p->q.out_shift[n];
+    mult[n] = p->q.out_mult[n];
+    lsh[n] = s > 0 ? s : 0;
+    rsh[n] = s > 0 ? 0 : -s;
+  }
+}
+
+/* im2col of output row m (pixel) into dst[0..K): int8 input values x ^ xr,
+ * taps outside the image hold fill. Rows are in OHWI order (ky, kx, ic). */
+static inline void x86_gather_row_s8(const r50_conv_params *p, const int8_t *input, int32_t m,
+                                     int8_t *dst, uint8_t xr, int8_t fill) {
+  const int32_t hw = p->out_h * p->out_w;
+  const int32_t b = m / hw, r = m % hw, oy = r / p->out_w, ox = r % p->out_w;
+  const int32_t fic = p->filter_in_c, fw = p->filter_w;
+  const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
+  const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
+  for (int32_t ky = 0; ky < p->filter_h; ky++) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    int8_t *d = dst + (size_t)ky * fw * fic;
+    if (iy < 0 || iy >= p->in_h) {
+      memset(d, fill, (size_t)fw * fic);
+      continue;
+    }
+    const int8_t *row = in_b + (size_t)iy * p->in_w * p->in_c;
+    for (int32_t kx = 0; kx < fw; kx++) {
+      const int32_t ix = ix0 + kx * p->dilation_w;
+      int8_t *dd = d + (size_t)kx * fic;
+      if (ix < 0 || ix >= p->in_w) {
+        memset(dd, fill, (size_t)fic);
+      } else {
+        const int8_t *s = row + (size_t)ix * p->in_c;
+        for (int32_t i = 0; i < fic; i++) dd[i] = (int8_t)((uint8_t)s[i] ^ xr);
+      }
+    }
+  }
+}
+
+#endif

@@ -1,0 +1,195 @@
+/* Optimized x86 kernels bit for bit against the reference kernels, on every
+ * ISA level this machine supports (levels it lacks are skipped, saying so):
+ *  - vectorized requantization lane by lane against r50_mbqm (edge values:
+ *    INT32_MIN/MAX accumulators, every shift, multipliers 0, 2^30, 2^31-1);
+ *  - CONV_2D over a seeded sweep: channel counts 1,3,5,17,33,67 (and 64/128),
+ *    1x1/3x3/7x7 and rectangular filters, strides 1 and 2, dilation, SAME/VALID,
+ *    batch 1-2, extreme zero points, multipliers tiny / ~1 / > 1, per-tensor and
+ *    per-channel, all fused activation ranges, with and without bias. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "kernels/quant.h"
+#include "kernels/ref/conv.h"
+#include "kernels/x86/conv_s8_x86.h"
+#include "r50.h"
+
+static uint64_t g_rng = 0x243F6A8885A308D3ull;
+static uint32_t rnd(void) {
+  g_rng ^= g_rng << 13;
+  g_rng ^= g_rng >> 7;
+  g_rng ^= g_rng << 17;
+  return (uint32_t)(g_rng >> 16);
+}
+static int32_t rint_in(int32_t lo, int32_t hi) {
+  return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1));
+}
+static int32_t pick(const int32_t *v, int n) { return v[rnd() % (uint32_t)n]; }
+
+#if defined(__x86_64__)
+static void test_requant(r50_isa isa) {
+  const int lanes = isa == R50_ISA_AVX512VNNI ? 16 : 8;
+  const int32_t edge[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, 1 << 30, -(1 << 30),
+                          (1 << 30) + 1, -(1 << 30) - 1, 12345, -12345, 0x7FFF, -0x8000};
+  long bad = 0, n = 0;
+  for (int it = 0; it < 40000; it++) {
+    int32_t acc[16], mult[16], shift[16], out[16];
+    for (int i = 0; i < 16; i++) {
+      acc[i] = (rnd() & 3) ? (int32_t)(rnd() << 16 ^ rnd()) >> rint_in(0, 31) : edge[rnd() % 16];
+      switch (rnd() % 5) {
+        case 0: mult[i] = 0; break;
+        case 1: mult[i] = 1 << 30; break;
+        case 2: mult[i] = INT32_MAX; break;
+        case 3: mult[i] = INT32_MIN; break; /* never produced by prepare; the helper saturates */
+        default: mult[i] = (int32_t)((1u << 30) | (rnd() << 8 ^ rnd())) & INT32_MAX; break;
+      }
+      if (mult[i] < (1 << 30) && mult[i] != 0 && mult[i] != INT32_MIN) mult[i] |= 1 << 30;
+      shift[i] = rint_in(-31, 31);
+    }
+    const int32_t off = rint_in(-128, 127);
+    const int32_t lo = (rnd() & 1) ? INT32_MIN : -128, hi = (rnd() & 1) ? INT32_MAX : 127;
+    if (isa == R50_ISA_AVX512VNNI)
+      r50_requant16__avx512vnni(acc, mult, shift, off, lo, hi, out);
+    else
+      r50_requant8__avx2(acc, mult, shift, off, lo, hi, out);
+    for (int i = 0; i < lanes; i++) {
+      int64_t want = (int64_t)r50_mbqm(acc[i], mult[i], shift[i]);
+      /* r50_mbqm's srdhm saturates INT32_MIN*INT32_MIN; the vector code must too */
+      want = (int32_t)((uint32_t)(int32_t)want + (uint32_t)off);
+      if (want < lo) want = lo;
+      if (want > hi) want = hi;
+      n++;
+      if (out[i] != (int32_t)want && bad++ < 5)
+        fprintf(stderr, "  %s requant acc %d mult %d shift %d off %d: got %d want %d\n",
+                r50_isa_name(isa), acc[i], mult[i], shift[i], off, out[i], (int)want);
+    }
+  }
+  CHECK_MSG(bad == 0, "%s: %ld of %ld requantized lanes differ", r50_isa_name(isa), bad, n);
+}
+
+static int conv_case(r50_isa isa, int verbose) {
+  r50_conv_params p;
+  memset(&p, 0, sizeof p);
+  const int32_t chans[] = {1, 3, 5, 17, 33, 67, 64, 128, 4, 8};
+  const int32_t ks[] = {1, 1, 1, 3, 3, 7, 2, 5};
+  p.batch = rint_in(1, 2);
+  p.in_c = pick(chans, 10);
+  p.out_c = pick(chans, 10);
+  p.filter_h = pick(ks, 8);
+  p.filter_w = (rnd() % 4) ? p.filter_h : pick(ks, 8);
+  p.filter_in_c = p.in_c;
+  p.groups = 1;
+  p.stride_h = rint_in(1, 2);
+  p.stride_w = (rnd() % 4) ? p.stride_h : rint_in(1, 2);
+  p.dilation_h = (rnd() % 6) ? 1 : 2;
+  p.dilation_w = (rnd() % 6) ? 1 : 2;
+  p.in_h = rint_in(1, 14);
+  p.in_w = rint_in(1, 14);
+  const int valid = rnd() & 1;
+  const int64_t oh = r50_tfl_out_size(valid, p.in_h, p.filter_h, p.stride_h, p.dilation_h);
+  const int64_t ow = r50_tfl_out_size(valid, p.in_w, p.filter_w, p.stride_w, p.dilation_w);
+  if (oh < 1 || ow < 1) return 0;
+  p.out_h = (int32_t)oh;
+  p.out_w = (int32_t)ow;
+  p.pad_top = (int32_t)r50_tfl_padding(p.stride_h, p.dilation_h, p.in_h, p.filter_h, oh, NULL);
+  p.pad_left = (int32_t)r50_tfl_padding(p.stride_w, p.dilation_w, p.in_w, p.filter_w, ow, NULL);
+  const int32_t zps[] = {-128, 127, 0, -1, 5, -100};
+  p.q.input_offset = -pick(zps, 6);
+  p.q.output_offset = pick(zps, 6);
+  const int act = rint_in(0, 3);
+  p.q.act_min = act == 0 ? -128 : (act == 1 ? p.q.output_offset : -60);
+  p.q.act_max = act == 2 ? 90 : 127;
+  if (p.q.act_min > p.q.act_max) p.q.act_min = p.q.act_max;
+  const size_t n_in = (size_t)p.batch * p.in_h * p.in_w * p.in_c;
+  const size_t n_w = (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c;
+  const size_t n_out = (size_t)p.batch * p.out_h * p.out_w * p.out_c;
+  int8_t *in = malloc(n_in), *w = malloc(n_w), *o_ref = malloc(n_out), *o_x = malloc(n_out);
+  int32_t *bias = malloc((size_t)p.out_c * 4), *mult = malloc((size_t)p.out_c * 4),
+          *shift = malloc((size_t)p.out_c * 4);
+  const int extreme = rnd() % 4 == 0;
+  for (size_t i = 0; i < n_in; i++) in[i] = (int8_t)(extreme ? ((rnd() & 1) ? 127 : -128) : rint_in(-128, 127));
+  for (size_t i = 0; i < n_w; i++) w[i] = (int8_t)(extreme ? ((rnd() & 1) ? 127 : -127) : rint_in(-127, 127));
+  const int per_tensor = rnd() & 1;
+  const int mag = rnd() % 3; /* tiny, ~1, > 1 */
+  double m0 = 0;
+  for (int32_t c = 0; c < p.out_c; c++) {
+    bias[c] = (int32_t)(rnd() << 4) - (1 << 19);
+    if (rnd() % 8 == 0) bias[c] = (int32_t)(rnd() << 16 ^ rnd());
+    double m = mag == 0 ? 1e-7 * (1 + rnd() % 1000) : (mag == 1 ? 0.5 + (rnd() % 1000) / 1000.0 : 1.0 + (rnd() % 3000));
+    if (c == 0 || !per_tensor) m0 = m;
+    r50_quantize_multiplier(per_tensor ? m0 : m, &mult[c], &shift[c]);
+  }
+  p.q.out_mult = mult;
+  p.q.out_shift = shift;
+  const int with_bias = rnd() % 5 != 0;
+  r50_conv2d_s8_ref(&p, in, w, with_bias ? bias : NULL, o_ref);
+  r50_conv_s8_x86 c;
+  const int vnni = isa == R50_ISA_AVX512VNNI;
+  const size_t mem_bytes = vnni ? r50_conv_s8_x86_mem__avx512vnni(&p) : r50_conv_s8_x86_mem__avx2(&p);
+  void *mem = aligned_alloc(64, (mem_bytes + 63) / 64 * 64);
+  const size_t sb = vnni ? r50_conv_s8_x86_prepare__avx512vnni(&c, &p, w, with_bias ? bias : NULL, mem)
+                         : r50_conv_s8_x86_prepare__avx2(&c, &p, w, with_bias ? bias : NULL, mem);
+  void *scratch = aligned_alloc(64, (sb + 64) / 64 * 64);
+  memset(o_x, 0x55, n_out);
+  if (vnni)
+    r50_conv2d_s8__avx512vnni(&c, in, o_x, scratch);
+  else
+    r50_conv2d_s8__avx2(&c, in, o_x, scratch);
+  int same = memcmp(o_ref, o_x, n_out) == 0;
+  if (!same && verbose) {
+    size_t first = 0;
+    while (o_ref[first] == o_x[first]) first++;
+    fprintf(stderr,
+            "  %s conv b%d %dx%dx%d -> %dx%dx%d f%dx%d s%d,%d d%d,%d pad %d,%d in_off %d out_off %d act [%d,%d] "
+            "mag %d pt %d bias %d direct %d: first diff at %zu (ref %d got %d)\n",
+            r50_isa_name(isa), p.batch, p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, p.out_c,
+            p.filter_h, p.filter_w, p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, p.pad_top,
+            p.pad_left, p.q.input_offset, p.q.output_offset, p.q.act_min, p.q.act_max, mag,
+            per_tensor, with_bias, c.direct, first, o_ref[first], o_x[first]);
+  }
+  CHECK(same);
+  free(in); free(w); free(o_ref); free(o_x); free(bias); free(mult); free(shift); free(mem); free(scratch);
+  return same ? 1 : -1;
+}
+
+static void test_conv(r50_isa isa) {
+  int ran = 0, bad = 0;
+  for (int it = 0; it < 1500; it++) {
+    int r = conv_case(isa, bad < 5);
+    if (r) ran++;
+    if (r < 0) bad++;
+  }
+  printf("%-10s conv: %d cases, %d differ\n", r50_isa_name(isa), ran, bad);
+}
+#endif
+
+int main(void) {
+#if defined(__x86_64__)
+  const r50_isa best = r50_isa_best();
+  printf("CPU best ISA: %s\n", r50_isa_name(best));
+  for (int l = R50_ISA_AVX2; l <= R50_ISA_AVX512VNNI; l++) {
+    if ((r50_isa)l > best) {
+      printf("%-10s skipped: this CPU lacks it\n", r50_isa_name((r50_isa)l));
+      continue;
+    }
+    test_requant((r50_isa)l);
+    test_conv((r50_isa)l);
+  }
+  r50_error e;
+  CHECK(r50_isa_set((r50_isa)7, &e) == R50_ERR_ARG);
+  r50_isa parsed;
+  CHECK(r50_isa_parse("avx2", &parsed) == R50_OK && parsed == R50_ISA_AVX2);
+  CHECK(r50_isa_parse("sse9", &parsed) == R50_ERR_ARG);
+  if (best < R50_ISA_AVX512VNNI) {
+    CHECK(r50_isa_set(R50_ISA_AVX512VNNI, &e) == R50_ERR_UNSUPPORTED);
+    CHECK(strstr(e.msg, "not supported by this CPU") != NULL);
+  }
+#else
+  printf("not x86-64: no optimized kernels to test\n");
+  CHECK(r50_isa_best() == R50_ISA_REF);
+#endif
+  return test_finish("test_kernels_x86");
+}
