@@ -16,6 +16,7 @@ static const command k_commands[] = {
     {"run", cmd_run, "run MODEL IN.bin OUT.bin run once: raw input tensor 0 in, raw output tensor 0 out"},
     {"classify", cmd_classify, "classify --model M IMAGE... top-K classes of photos (BMP, PPM, PNG, JPEG)"},
     {"eval", cmd_eval, "eval --model M DATA_DIR  top-1/top-5, per-class accuracy, confusion matrix"},
+    {"validate", cmd_validate, "validate --model M --ref R DATA  compare two models' outputs on images"},
 };
 
 static void usage_main(FILE *f) {
