@@ -14,6 +14,9 @@ typedef struct {
 static const command k_commands[] = {
     {"info", cmd_info, "info MODEL               inputs, outputs, per-op table, totals"},
     {"run", cmd_run, "run MODEL IN.bin OUT.bin run once: raw input tensor 0 in, raw output tensor 0 out"},
+    {"build", cmd_build, "build resnet50v2 -o F   write ResNet50V2 (float, or --int8) with seeded weights"},
+    {"quantize", cmd_quantize, "quantize F.tflite -o Q  full-integer post-training quantization"},
+    {"report", cmd_report, "report [MODEL]           params, MACs, RAM, weights, code, latency vs the STM32 figures"},
     {"classify", cmd_classify, "classify --model M IMAGE... top-K classes of photos (BMP, PPM, PNG, JPEG)"},
     {"eval", cmd_eval, "eval --model M DATA_DIR  top-1/top-5, per-class accuracy, confusion matrix"},
     {"validate", cmd_validate, "validate --model M --ref R DATA  compare two models' outputs on images"},
