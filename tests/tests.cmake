@@ -13,3 +13,4 @@ foreach(src ${R50_TEST_SOURCES})
 endforeach()
 
 add_test(NAME cli COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli.sh $<TARGET_FILE:r50> ${R50_SHARED_DIR})
+add_test(NAME image_cli COMMAND bash ${CMAKE_SOURCE_DIR}/tests/image_cli.sh $<TARGET_FILE:r50> ${R50_SHARED_DIR})
