@@ -5,7 +5,9 @@
  *  - CONV_2D over a seeded sweep: channel counts 1,3,5,17,33,67 (and 64/128),
  *    1x1/3x3/7x7 and rectangular filters, strides 1 and 2, dilation, SAME/VALID,
  *    batch 1-2, extreme zero points, multipliers tiny / ~1 / > 1, per-tensor and
- *    per-channel, all fused activation ranges, with and without bias. */
+ *    per-channel, all fused activation ranges, with and without bias;
+ *  - ADD / SUB / MUL over random broadcast shapes (same shape, per-channel
+ *    vector, scalar, odd lengths), offsets, multipliers and shifts, in place. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,9 @@
 #include "check.h"
 #include "kernels/quant.h"
 #include "kernels/ref/conv.h"
+#include "kernels/ref/eltwise.h"
 #include "kernels/x86/conv_s8_x86.h"
+#include "kernels/x86/eltwise_s8_x86.h"
 #include "r50.h"
 
 static uint64_t g_rng = 0x243F6A8885A308D3ull;
@@ -164,6 +168,82 @@ static void test_conv(r50_isa isa) {
   }
   printf("%-10s conv: %d cases, %d differ\n", r50_isa_name(isa), ran, bad);
 }
+
+static void eltwise_cases(r50_isa isa) {
+  if (isa != R50_ISA_AVX512VNNI) return; /* AVX2 level uses the reference elementwise kernels */
+  int bad = 0, ran = 0;
+  for (int it = 0; it < 3000; it++) {
+    int32_t d1[4], d2[4], nd = rint_in(1, 4);
+    for (int i = 0; i < nd; i++) {
+      d1[i] = rint_in(1, 40);
+      const int r = (int)(rnd() % 3);
+      d2[i] = r == 0 ? 1 : d1[i];
+      if (rnd() % 3 == 0) d1[i] = d2[i] == 1 ? d1[i] : d2[i];
+      if (rnd() % 5 == 0) d1[i] = 1;
+    }
+    int32_t ond, od[6];
+    if (!r50_bcast_shape(nd, d1, nd, d2, &ond, od)) continue;
+    size_t n1 = 1, n2 = 1, no = 1;
+    for (int i = 0; i < nd; i++) { n1 *= (size_t)d1[i]; n2 *= (size_t)d2[i]; no *= (size_t)od[i]; }
+    int8_t *a = malloc(n1), *b = malloc(n2), *o_ref = malloc(no), *o_x = malloc(no + 1);
+    for (size_t i = 0; i < n1; i++) a[i] = (int8_t)rint_in(-128, 127);
+    for (size_t i = 0; i < n2; i++) b[i] = (int8_t)rint_in(-128, 127);
+    const int32_t zps[] = {-128, 127, 0, 3, -7};
+    const int kind = (int)(rnd() % 3);
+    const int32_t lo = (rnd() & 1) ? -128 : pick(zps, 5), hi = (rnd() & 1) ? 127 : 100;
+    if (kind < 2) {
+      r50_addsub_s8_params p;
+      memset(&p, 0, sizeof p);
+      r50_bcast_init(&p.bc, nd, d1, nd, d2);
+      p.in1_offset = -pick(zps, 5);
+      p.in2_offset = -pick(zps, 5);
+      p.out_offset = pick(zps, 5);
+      p.left_shift = 20;
+      p.in1_mult = (int32_t)((1u << 30) | (rnd() << 4));
+      p.in2_mult = (int32_t)((1u << 30) | (rnd() << 4));
+      p.out_mult = (int32_t)((1u << 30) | (rnd() << 4));
+      p.in1_shift = -rint_in(0, 8);
+      p.in2_shift = -rint_in(0, 8);
+      p.out_shift = -rint_in(0, 31);
+      p.act_min = lo < hi ? lo : hi;
+      p.act_max = hi;
+      (kind ? r50_sub_s8_ref : r50_add_s8_ref)(&p, a, b, o_ref);
+      (kind ? r50_sub_s8__avx512vnni : r50_add_s8__avx512vnni)(&p, a, b, o_x);
+    } else {
+      r50_mul_s8_params p;
+      memset(&p, 0, sizeof p);
+      r50_bcast_init(&p.bc, nd, d1, nd, d2);
+      p.in1_offset = -pick(zps, 5);
+      p.in2_offset = -pick(zps, 5);
+      p.out_offset = pick(zps, 5);
+      r50_quantize_multiplier((rnd() % 3 == 0) ? 1e-6 * (1 + rnd() % 100) : (rnd() % 2000) / 100.0 + 1e-3,
+                              &p.out_mult, &p.out_shift);
+      p.act_min = lo < hi ? lo : hi;
+      p.act_max = hi;
+      r50_mul_s8_ref(&p, a, b, o_ref);
+      r50_mul_s8__avx512vnni(&p, a, b, o_x);
+    }
+    ran++;
+    if (memcmp(o_ref, o_x, no) != 0 && bad++ < 5)
+      fprintf(stderr, "  %s eltwise kind %d nd %d: differs\n", r50_isa_name(isa), kind, (int)nd);
+    /* in place: out == in1 when input 1 has the output's shape */
+    if (n1 == no && kind == 0) {
+      r50_addsub_s8_params p;
+      memset(&p, 0, sizeof p);
+      r50_bcast_init(&p.bc, nd, d1, nd, d2);
+      p.in1_offset = 128; p.in2_offset = -3; p.out_offset = -5; p.left_shift = 20;
+      p.in1_mult = p.in2_mult = p.out_mult = 1 << 30;
+      p.in1_shift = p.in2_shift = -1; p.out_shift = -19;
+      p.act_min = -128; p.act_max = 127;
+      r50_add_s8_ref(&p, a, b, o_ref);
+      r50_add_s8__avx512vnni(&p, a, b, a);
+      if (memcmp(o_ref, a, no) != 0 && bad++ < 5) fprintf(stderr, "  in-place add differs\n");
+    }
+    free(a); free(b); free(o_ref); free(o_x);
+  }
+  CHECK_MSG(bad == 0, "%s: %d of %d elementwise cases differ", r50_isa_name(isa), bad, ran);
+  printf("%-10s eltwise: %d cases, %d differ\n", r50_isa_name(isa), ran, bad);
+}
 #endif
 
 int main(void) {
@@ -177,6 +257,7 @@ int main(void) {
     }
     test_requant((r50_isa)l);
     test_conv((r50_isa)l);
+    eltwise_cases((r50_isa)l);
   }
   r50_error e;
   CHECK(r50_isa_set((r50_isa)7, &e) == R50_ERR_ARG);

@@ -44,6 +44,7 @@ double cli_now_s(void);
 /* Commands: argc/argv start after the command name. */
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_bench(int argc, char **argv); /* tools/cmd_bench.c */
 int cmd_build(int argc, char **argv);    /* tools/cmd_build.c (helpers: cli_quant.h) */
 int cmd_quantize(int argc, char **argv); /* tools/cmd_quantize.c */
 int cmd_report(int argc, char **argv);   /* tools/cmd_report.c */

@@ -14,6 +14,7 @@ typedef struct {
 static const command k_commands[] = {
     {"info", cmd_info, "info MODEL               inputs, outputs, per-op table, totals"},
     {"run", cmd_run, "run MODEL IN.bin OUT.bin run once: raw input tensor 0 in, raw output tensor 0 out"},
+    {"bench", cmd_bench, "bench MODEL [--profile]  latency min/median/max, images/s, G MAC/s, per-layer profile"},
     {"build", cmd_build, "build resnet50v2 -o F   write ResNet50V2 (float, or --int8) with seeded weights"},
     {"quantize", cmd_quantize, "quantize F.tflite -o Q  full-integer post-training quantization"},
     {"report", cmd_report, "report [MODEL]           params, MACs, RAM, weights, code, latency vs the STM32 figures"},

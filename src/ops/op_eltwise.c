@@ -12,8 +12,10 @@
  * uint8 / int16 arithmetic is refused. */
 #include <stdio.h>
 
+#include "../kernels/dispatch.h"
 #include "../kernels/quant.h"
 #include "../kernels/ref/eltwise.h"
+#include "../kernels/x86/eltwise_s8_x86.h"
 #include "ops.h"
 
 enum { K_ADD, K_SUB, K_MUL };
@@ -21,6 +23,7 @@ enum { K_ADD, K_SUB, K_MUL };
 typedef struct {
   int32_t kind;  /* K_ADD, K_SUB, K_MUL */
   int32_t dtype; /* R50_DTYPE_INT8 or R50_DTYPE_FLOAT32 */
+  int32_t isa;   /* int8: R50_ISA_AVX512VNNI selects the x86 kernels (chosen in prepare) */
   union {
     r50_addsub_s8_params addsub;
     r50_mul_s8_params mul;
@@ -121,6 +124,7 @@ static r50_status prepare_common(r50_prep *p, int32_t kind) {
     }
   }
   r50_bcast_init(bc, a->ndim, a->dims, b->ndim, b->dims);
+  st->isa = r50_isa_active();
   p->state = st;
   p->scratch_bytes = 0;
   return R50_OK;
@@ -135,6 +139,16 @@ static void eval(const r50_op *op, const void *state, void *const *tdata, void *
   const eltwise_state *st = state;
   const void *a = tdata[op->inputs[0]], *b = tdata[op->inputs[1]];
   void *o = tdata[op->outputs[0]];
+#if defined(__x86_64__)
+  if (st->dtype == R50_DTYPE_INT8 && st->isa >= R50_ISA_AVX512VNNI) {
+    switch (st->kind) {
+      case K_ADD: r50_add_s8__avx512vnni(&st->k.addsub, a, b, o); break;
+      case K_SUB: r50_sub_s8__avx512vnni(&st->k.addsub, a, b, o); break;
+      default: r50_mul_s8__avx512vnni(&st->k.mul, a, b, o); break;
+    }
+    return;
+  }
+#endif
   if (st->dtype == R50_DTYPE_INT8) {
     switch (st->kind) {
       case K_ADD: r50_add_s8_ref(&st->k.addsub, a, b, o); break;

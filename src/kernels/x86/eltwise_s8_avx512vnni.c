@@ -1,0 +1,135 @@
+/* int8 ADD / SUB / MUL with AVX-512 (16 lanes of int32), bit-exact with the
+ * reference kernels (see eltwise_s8_x86.h). Compiled with the AVX-512 flags
+ * only; called only at level R50_ISA_AVX512VNNI. */
+#if defined(__x86_64__) && defined(__AVX512F__) && defined(__AVX512BW__)
+#include <immintrin.h>
+
+#include "eltwise_s8_x86.h"
+
+/* r50_rdbypot(r50_srdhm(x, mult), rsh) on 16 lanes (see conv_s8_avx512vnni.c). */
+static inline __m512i mbqm_core(__m512i x, __m512i mult, __m512i rsh) {
+  const __m512i nudge = _mm512_set1_epi64(1LL << 30);
+  __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, mult), nudge);
+  __m512i odd = _mm512_add_epi64(
+      _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(mult, 32)), nudge);
+  even = _mm512_srli_epi64(even, 31);
+  odd = _mm512_slli_epi64(odd, 1);
+  __m512i h = _mm512_mask_blend_epi32(0xAAAA, even, odd);
+  const __m512i imin = _mm512_set1_epi32(INT32_MIN);
+  const __mmask16 sat = _mm512_cmpeq_epi32_mask(x, imin) & _mm512_cmpeq_epi32_mask(mult, imin);
+  h = _mm512_mask_mov_epi32(h, sat, _mm512_set1_epi32(INT32_MAX));
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, rsh), one);
+  const __m512i rem = _mm512_and_si512(h, mask);
+  const __m512i thr = _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(h, 31));
+  __m512i v = _mm512_srav_epi32(h, rsh);
+  return _mm512_mask_add_epi32(v, _mm512_cmpgt_epi32_mask(rem, thr), v, one);
+}
+
+typedef struct {
+  int kind; /* 0 add, 1 sub, 2 mul */
+  __m512i off1, off2, off_out, lo, hi;
+  __m512i lsh, m1, r1, m2, r2, mo, lo_sh, ro; /* add/sub: lsh = left_shift; mul: lo_sh, ro */
+} vparams;
+
+static inline __m512i elem16(const vparams *v, __m512i x1, __m512i x2) {
+  __m512i r;
+  if (v->kind == 2) {
+    const __m512i prod =
+        _mm512_mullo_epi32(_mm512_add_epi32(x1, v->off1), _mm512_add_epi32(x2, v->off2));
+    r = mbqm_core(_mm512_sllv_epi32(prod, v->lo_sh), v->mo, v->ro);
+  } else {
+    const __m512i a = _mm512_sllv_epi32(_mm512_add_epi32(x1, v->off1), v->lsh);
+    const __m512i b = _mm512_sllv_epi32(_mm512_add_epi32(x2, v->off2), v->lsh);
+    const __m512i sa = mbqm_core(a, v->m1, v->r1), sb = mbqm_core(b, v->m2, v->r2);
+    const __m512i raw = v->kind == 1 ? _mm512_sub_epi32(sa, sb) : _mm512_add_epi32(sa, sb);
+    r = mbqm_core(raw, v->mo, v->ro);
+  }
+  r = _mm512_add_epi32(r, v->off_out);
+  return _mm512_min_epi32(_mm512_max_epi32(r, v->lo), v->hi);
+}
+
+static inline __m512i load16(const int8_t *p, int64_t stride, __mmask16 m) {
+  if (stride == 0) return _mm512_set1_epi32(p[0]);
+  return _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, p));
+}
+
+static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
+                 int8_t *out) {
+  if (b->n_out == 0) return;
+  const int32_t nd = b->ndim;
+  const size_t inner = (size_t)b->dims[nd - 1];
+  const int64_t is1 = b->stride1[nd - 1], is2 = b->stride2[nd - 1];
+  const size_t outer = b->n_out / inner;
+  int32_t idx[R50_BCAST_MAX_DIMS] = {0};
+  int64_t o1 = 0, o2 = 0;
+  for (size_t k = 0; k < outer; k++) {
+    const int8_t *a = in1 + o1, *c = in2 + o2;
+    int8_t *d = out + k * inner;
+    for (size_t i = 0; i < inner; i += 16) {
+      const size_t left = inner - i;
+      const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+      const __m512i x1 = load16(a + (is1 ? i : 0), is1, m);
+      const __m512i x2 = load16(c + (is2 ? i : 0), is2, m);
+      _mm512_mask_cvtepi32_storeu_epi8(d + i, m, elem16(v, x1, x2));
+    }
+    for (int32_t d2 = nd - 2; d2 >= 0; d2--) {
+      o1 += b->stride1[d2];
+      o2 += b->stride2[d2];
+      if (++idx[d2] < b->dims[d2]) break;
+      o1 -= b->stride1[d2] * b->dims[d2];
+      o2 -= b->stride2[d2] * b->dims[d2];
+      idx[d2] = 0;
+    }
+  }
+}
+
+static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
+                   int8_t *out, int kind) {
+  vparams v;
+  v.kind = kind;
+  v.off1 = _mm512_set1_epi32(p->in1_offset);
+  v.off2 = _mm512_set1_epi32(p->in2_offset);
+  v.off_out = _mm512_set1_epi32(p->out_offset);
+  v.lo = _mm512_set1_epi32(p->act_min);
+  v.hi = _mm512_set1_epi32(p->act_max);
+  v.lsh = _mm512_set1_epi32(p->left_shift);
+  v.m1 = _mm512_set1_epi32(p->in1_mult);
+  v.r1 = _mm512_set1_epi32(-p->in1_shift);
+  v.m2 = _mm512_set1_epi32(p->in2_mult);
+  v.r2 = _mm512_set1_epi32(-p->in2_shift);
+  v.mo = _mm512_set1_epi32(p->out_mult);
+  v.ro = _mm512_set1_epi32(-p->out_shift);
+  v.lo_sh = _mm512_setzero_si512();
+  walk(&v, &p->bc, in1, in2, out);
+}
+
+void r50_add_s8__avx512vnni(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
+                            int8_t *out) {
+  addsub(p, in1, in2, out, 0);
+}
+
+void r50_sub_s8__avx512vnni(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
+                            int8_t *out) {
+  addsub(p, in1, in2, out, 1);
+}
+
+void r50_mul_s8__avx512vnni(const r50_mul_s8_params *p, const int8_t *in1, const int8_t *in2,
+                            int8_t *out) {
+  vparams v;
+  v.kind = 2;
+  v.off1 = _mm512_set1_epi32(p->in1_offset);
+  v.off2 = _mm512_set1_epi32(p->in2_offset);
+  v.off_out = _mm512_set1_epi32(p->out_offset);
+  v.lo = _mm512_set1_epi32(p->act_min);
+  v.hi = _mm512_set1_epi32(p->act_max);
+  v.mo = _mm512_set1_epi32(p->out_mult);
+  v.lo_sh = _mm512_set1_epi32(p->out_shift > 0 ? p->out_shift : 0);
+  v.ro = _mm512_set1_epi32(p->out_shift > 0 ? 0 : -p->out_shift);
+  v.lsh = v.m1 = v.r1 = v.m2 = v.r2 = _mm512_setzero_si512();
+  walk(&v, &p->bc, in1, in2, out);
+}
+
+#else
+typedef int r50_eltwise_s8_avx512vnni_unused;
+#endif
