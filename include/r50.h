@@ -113,6 +113,8 @@ typedef struct {
 
 /* Load options: limits plus planner switches. Start from r50_options_default(). */
 #define R50_OPT_NO_INPLACE 1u   /* planner: never let an op write over its input */
+#define R50_OPT_NO_STREAM 2u    /* planner: never stream (row-band) a run of ops; with streaming on,
+                                   the per-op hook is not called for streamed ops */
 typedef struct {
   r50_limits limits;
   uint32_t flags;           /* R50_OPT_* */

@@ -35,7 +35,9 @@ static void check_model(const char *name, uint32_t flags) {
     const size_t act = r50_model_activation_bytes(m);
     void *work = malloc(r50_plan_graph_bytes(g->n_tensors, g->n_ops));
     r50_graph_plan plan;
-    r50_plan_graph(g, r50_model_scratch_sizes(m), r50_model_plan_flags(m), work, &plan);
+    r50_plan_region rg = {0, 0, NULL};
+    r50_model_plan_region(m, &rg.a, &rg.b, &rg.bytes);
+    r50_plan_graph(g, r50_model_scratch_sizes(m), r50_model_plan_flags(m), &rg, work, &plan);
     CHECK(plan.peak == act);
     /* per-tensor lifetimes (not per buffer) */
     int32_t *first = malloc(sizeof(int32_t) * (size_t)g->n_tensors);

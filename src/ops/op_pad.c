@@ -17,7 +17,32 @@ typedef struct {
   r50_pad_params k;
   int32_t value_input;    /* 1 when the pad value is read from input 2 at eval */
   uint8_t value[4];       /* otherwise the pad value (one element) */
+  r50_pad_params row;     /* one NHWC row (streamed execution): [1,1,W,C] -> [1,1,W',C'] */
+  int32_t pad_top, in_h;
 } pad_state;
+
+/* Rows [y0, y1) of the output: input rows copied with their W/C padding, rows
+ * above or below the input filled with the pad value. */
+static void pad_eval_rows(const r50_op *op, const void *state, void *const *tdata, void *scratch,
+                          int32_t y0, int32_t y1) {
+  (void)scratch;
+  const pad_state *st = (const pad_state *)state;
+  const void *value = st->value_input ? (const void *)tdata[op->inputs[2]] : (const void *)st->value;
+  const size_t es = (size_t)st->k.elem_size;
+  const size_t in_row = (size_t)st->k.in_dims[2] * (size_t)st->k.in_dims[3] * es;
+  const size_t out_row = (size_t)st->k.out_dims[2] * (size_t)st->k.out_dims[3] * es;
+  const int32_t lo = y0 - st->pad_top > 0 ? y0 - st->pad_top : 0; /* row tdata[in] points at */
+  const uint8_t *in = tdata[op->inputs[0]];
+  uint8_t *out = tdata[op->outputs[0]];
+  for (int32_t y = y0; y < y1; y++, out += out_row) {
+    const int32_t iy = y - st->pad_top;
+    if (iy >= 0 && iy < st->in_h) {
+      r50_pad_ref(&st->row, in + (size_t)(iy - lo) * in_row, value, out);
+    } else {
+      for (size_t i = 0; i < out_row; i += es) memcpy(out + i, value, es);
+    }
+  }
+}
 
 static r50_status pad_prepare_common(r50_prep *p, int32_t max_inputs) {
   r50_status s = r50_prep_check_io(p, 2, max_inputs, 1);
@@ -94,6 +119,19 @@ static r50_status pad_prepare_common(r50_prep *p, int32_t max_inputs) {
     }
   }
   st->value_input = cv != NULL;
+  /* Streamable when it pads a batch-1 NHWC tensor in H, W, C only. */
+  if (in->ndim == 4 && in->dims[0] == 1 && out->dims[0] == 1) {
+    st->row = st->k;
+    st->row.in_dims[1] = st->row.out_dims[1] = 1;
+    st->row.left[1] = 0;
+    st->pad_top = st->k.left[1];
+    st->in_h = in->dims[1];
+    p->rows.eval_rows = pad_eval_rows;
+    p->rows.stride = 1;
+    p->rows.pad = st->pad_top;
+    p->rows.window = 1;
+    p->rows.spatial = 1u; /* input 0 */
+  }
   p->state = st;
   p->scratch_bytes = 0;
   return R50_OK;

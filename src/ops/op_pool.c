@@ -13,7 +13,37 @@
 typedef struct {
   int32_t is_float;
   r50_pool_params k;
+  r50_rowmap rows;
 } pool_state;
+
+/* Output rows [y0, y1): the same kernels on a band of the input (r50_rowband). */
+static void pool_rows(const r50_op *op, const void *state, void *const *tdata, int32_t y0,
+                      int32_t y1, int max) {
+  const pool_state *st = (const pool_state *)state;
+  r50_pool_params k = st->k;
+  r50_rowband(&st->rows, y0, y1, &k.in_h, &k.out_h, &k.pad_top);
+  const void *in = tdata[op->inputs[0]];
+  void *out = tdata[op->outputs[0]];
+  if (max) {
+    if (st->is_float) r50_maxpool_f32_ref(&k, (const float *)in, (float *)out);
+    else r50_maxpool_s8_ref(&k, (const int8_t *)in, (int8_t *)out);
+  } else {
+    if (st->is_float) r50_avgpool_f32_ref(&k, (const float *)in, (float *)out);
+    else r50_avgpool_s8_ref(&k, (const int8_t *)in, (int8_t *)out);
+  }
+}
+
+static void maxpool_eval_rows(const r50_op *op, const void *state, void *const *tdata,
+                              void *scratch, int32_t y0, int32_t y1) {
+  (void)scratch;
+  pool_rows(op, state, tdata, y0, y1, 1);
+}
+
+static void avgpool_eval_rows(const r50_op *op, const void *state, void *const *tdata,
+                              void *scratch, int32_t y0, int32_t y1) {
+  (void)scratch;
+  pool_rows(op, state, tdata, y0, y1, 0);
+}
 
 static r50_status pool_prepare(r50_prep *p) {
   r50_status s = r50_prep_check_io(p, 1, 1, 1);
@@ -92,6 +122,14 @@ static r50_status pool_prepare(r50_prep *p) {
                            (double)out->q_scale[0], (long long)out->q_zero_point[0]);
     if ((s = r50_prep_act_range_q(p, o->activation, out, &k->act_min, &k->act_max)) != R50_OK)
       return s;
+  }
+  if (k->batch == 1) {
+    st->rows.eval_rows = p->op->type == R50_OP_MAX_POOL_2D ? maxpool_eval_rows : avgpool_eval_rows;
+    st->rows.stride = k->stride_h;
+    st->rows.pad = k->pad_top;
+    st->rows.window = k->filter_h;
+    st->rows.spatial = 1u;
+    p->rows = st->rows;
   }
   p->state = st;
   p->scratch_bytes = 0;

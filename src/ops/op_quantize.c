@@ -18,7 +18,11 @@ typedef struct {
     r50_requantize_params rq;
     r50_dequantize_params dq;
   } k;
+  size_t row_elems; /* elements per NHWC row (streamed execution) */
 } quantize_state;
+
+static void eval_rows(const r50_op *op, const void *state, void *const *tdata, void *scratch,
+                      int32_t y0, int32_t y1);
 
 static r50_status per_tensor(r50_prep *p, const r50_tensor *t, const char *role) {
   r50_status s = r50_prep_check_quant(p, t, role);
@@ -71,6 +75,15 @@ static r50_status prepare_common(r50_prep *p, int dequant) {
                          "%s -> %s is not supported (float32 -> int8/uint8, uint8 -> int8, int8 -> int8/uint8)",
                          r50_dtype_name(ti), r50_dtype_name(to));
   }
+  /* Elementwise: any batch-1 NHWC tensor streams row by row. */
+  if (in->ndim == 4 && in->dims[0] == 1) {
+    st->row_elems = (size_t)in->dims[2] * (size_t)in->dims[3];
+    p->rows.eval_rows = eval_rows;
+    p->rows.stride = 1;
+    p->rows.pad = 0;
+    p->rows.window = 1;
+    p->rows.spatial = 1u;
+  }
   p->state = st;
   p->scratch_bytes = 0;
   return R50_OK;
@@ -79,11 +92,7 @@ static r50_status prepare_common(r50_prep *p, int dequant) {
 static r50_status prepare_quantize(r50_prep *p) { return prepare_common(p, 0); }
 static r50_status prepare_dequantize(r50_prep *p) { return prepare_common(p, 1); }
 
-static void eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
-  (void)scratch;
-  const quantize_state *st = state;
-  const void *in = tdata[op->inputs[0]];
-  void *out = tdata[op->outputs[0]];
+static void eval_with(const quantize_state *st, const void *in, void *out) {
   switch (st->kind) {
     case Q_F32_S8: r50_quantize_f32_s8_ref(&st->k.q, in, out); break;
     case Q_F32_U8: r50_quantize_f32_u8_ref(&st->k.q, in, out); break;
@@ -93,6 +102,27 @@ static void eval(const r50_op *op, const void *state, void *const *tdata, void *
     case DQ_S8: r50_dequantize_s8_f32_ref(&st->k.dq, in, out); break;
     default: r50_dequantize_u8_f32_ref(&st->k.dq, in, out); break;
   }
+}
+
+static void eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
+  (void)scratch;
+  eval_with(state, tdata[op->inputs[0]], tdata[op->outputs[0]]);
+}
+
+/* Rows [y0, y1): the same kernel over (y1 - y0) rows' elements. */
+static void eval_rows(const r50_op *op, const void *state, void *const *tdata, void *scratch,
+                      int32_t y0, int32_t y1) {
+  (void)scratch;
+  quantize_state st = *(const quantize_state *)state;
+  const size_t n = (size_t)(y1 - y0) * st.row_elems;
+  switch (st.kind) {
+    case Q_F32_S8:
+    case Q_F32_U8: st.k.q.n = n; break;
+    case DQ_S8:
+    case DQ_U8: st.k.dq.n = n; break;
+    default: st.k.rq.n = n; break;
+  }
+  eval_with(&st, tdata[op->inputs[0]], tdata[op->outputs[0]]);
 }
 
 const r50_op_impl r50_op_quantize = {R50_OP_QUANTIZE, prepare_quantize, eval};

@@ -25,6 +25,25 @@
 #include "../runtime/bump.h"
 #include "r50.h"
 
+/* Evaluate output rows [y0, y1) only. tdata is a view: each spatial input
+ * points at the first row the op reads (max(0, y0*stride - pad), see
+ * r50_rowmap) and holds at least the rows the map says; output 0 points at
+ * row y0. Same arithmetic as eval, so streamed results are bit-identical. */
+typedef void (*r50_op_eval_rows_fn)(const r50_op *op, const void *state, void *const *tdata,
+                                    void *scratch, int32_t y0, int32_t y1);
+
+/* Row mapping for streamed (row-band) execution of NHWC, batch-1 ops.
+ * Output rows [y0, y1) read, from each input k with bit k of `spatial` set,
+ * rows [max(0, y0*stride - pad), min(H_in, (y1-1)*stride - pad + window)).
+ * Inputs without their bit are read whole (constants, broadcast vectors).
+ * Prepare fills it (eval_rows non-NULL) only when the op, as configured,
+ * supports row evaluation. */
+typedef struct {
+  r50_op_eval_rows_fn eval_rows; /* NULL: the op cannot be streamed */
+  int32_t stride, pad, window;
+  uint32_t spatial;
+} r50_rowmap;
+
 typedef struct r50_prep {
   /* inputs to prepare */
   const r50_graph *g;
@@ -35,6 +54,7 @@ typedef struct r50_prep {
   /* outputs of prepare */
   void *state;          /* what eval receives */
   size_t scratch_bytes; /* scratch eval needs, 0 if none */
+  r50_rowmap rows;      /* set by ops that support eval_rows (streamed execution) */
 } r50_prep;
 
 typedef r50_status (*r50_op_prepare_fn)(r50_prep *p);
@@ -45,6 +65,33 @@ typedef struct {
   r50_op_prepare_fn prepare;
   r50_op_eval_fn eval;
 } r50_op_impl;
+
+/* First input row read for output row y0 under map m (clamped at 0). */
+static inline int32_t r50_rowmap_lo(const r50_rowmap *m, int32_t y0) {
+  int64_t lo = (int64_t)y0 * m->stride - m->pad;
+  return lo < 0 ? 0 : (int32_t)lo;
+}
+/* Band of a windowed kernel (conv, pool): rewrite (in_h, out_h, pad_top) so
+ * that the full-image kernel, given the input view starting at row
+ * r50_rowmap_lo(y0), computes exactly output rows [y0, y1). Taps outside the
+ * band are then outside the image too, so the kernel's skip-out-of-image
+ * rule keeps every value identical. */
+static inline void r50_rowband(const r50_rowmap *m, int32_t y0, int32_t y1, int32_t *in_h,
+                               int32_t *out_h, int32_t *pad_top) {
+  const int32_t lo = (int32_t)((int64_t)y0 * m->stride - m->pad < 0 ? 0 : (int64_t)y0 * m->stride - m->pad);
+  int64_t hi = (int64_t)(y1 - 1) * m->stride - m->pad + m->window;
+  if (hi > *in_h) hi = *in_h;
+  *in_h = hi > lo ? (int32_t)hi - lo : 0;
+  *out_h = y1 - y0;
+  *pad_top = (int32_t)((int64_t)m->pad + lo - (int64_t)y0 * m->stride);
+}
+
+/* One past the last input row read for output rows < y1, clamped to h_in. */
+static inline int32_t r50_rowmap_hi(const r50_rowmap *m, int32_t y1, int32_t h_in) {
+  if (y1 <= 0) return 0;
+  int64_t hi = (int64_t)(y1 - 1) * m->stride - m->pad + m->window;
+  return hi > h_in ? h_in : (hi < 0 ? 0 : (int32_t)hi);
+}
 
 /* Registry: the implementation of a builtin code, or NULL if unsupported. */
 const r50_op_impl *r50_op_find(int32_t type);

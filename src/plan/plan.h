@@ -74,10 +74,21 @@ typedef struct {
  * their op range too: callers skip them). */
 void r50_plan_lifetimes(const r50_graph *g, int32_t *first, int32_t *last);
 
+/* A streamed region (src/runtime/stream.h): ops [a, b) run interleaved, so
+ * every non-constant tensor they read or write is live across all of
+ * [a, b - 1] (and never aliased in place), a tensor with bytes[t] > 0 needs
+ * only that many bytes (its row window), and the region's ops share one
+ * scratch buffer (placed as op a's, sized for the largest). */
+typedef struct {
+  int32_t a, b;
+  const size_t *bytes; /* [n_tensors] */
+} r50_plan_region;
+
 /* Bytes of caller memory r50_plan_graph needs for a graph of this size
  * (bufs, buf_of and work arrays, each 16-aligned). */
 size_t r50_plan_graph_bytes(int32_t n_tensors, int32_t n_ops);
 
-/* Plan g: mem must hold r50_plan_graph_bytes(); scratch_bytes[o] per op. */
-void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned flags, void *mem,
-                    r50_graph_plan *plan);
+/* Plan g: mem must hold r50_plan_graph_bytes(); scratch_bytes[o] per op;
+ * region may be NULL. */
+void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned flags,
+                    const r50_plan_region *region, void *mem, r50_graph_plan *plan);

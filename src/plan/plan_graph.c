@@ -64,8 +64,8 @@ void r50_plan_lifetimes(const r50_graph *g, int32_t *first, int32_t *last) {
   }
 }
 
-void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned flags, void *mem,
-                    r50_graph_plan *plan) {
+void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned flags,
+                    const r50_plan_region *region, void *mem, r50_graph_plan *plan) {
   const int32_t nt = g->n_tensors, no = g->n_ops, nb = nt + no;
   uint8_t *p = (uint8_t *)(((uintptr_t)mem + 15u) & ~(uintptr_t)15u);
   r50_plan_buf *bufs = (r50_plan_buf *)p;
@@ -87,13 +87,26 @@ void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned fl
   }
   for (int32_t i = 0; i < g->n_inputs; i++) pinned[g->inputs[i]] = 1;
   for (int32_t i = 0; i < g->n_outputs; i++) pinned[g->outputs[i]] = 1;
+  const int streamed = region && region->a < region->b;
+  if (streamed) {
+    for (int32_t o = region->a; o < region->b; o++) {
+      const r50_op *op = &g->ops[o];
+      for (int32_t k = 0; k < op->n_inputs + op->n_outputs; k++) {
+        const int32_t t = k < op->n_inputs ? op->inputs[k] : op->outputs[k - op->n_inputs];
+        if (t < 0) continue;
+        if (bufs[t].first > region->a) bufs[t].first = region->a;
+        if (bufs[t].last < region->b - 1) bufs[t].last = region->b - 1;
+        pinned[t] = 1;
+      }
+    }
+  }
   for (int32_t t = 0; t < nt; t++) {
     if (g->tensors[t].data || bufs[t].last < 0) {
       buf_of[t] = -1; /* constant (stays in the model) or unused */
       bufs[t].first = bufs[t].last = 0;
     } else {
       buf_of[t] = t;
-      bufs[t].size = g->tensors[t].bytes;
+      bufs[t].size = streamed && region->bytes[t] ? region->bytes[t] : g->tensors[t].bytes;
     }
   }
 
@@ -132,6 +145,18 @@ void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned fl
     bufs[nt + o].size = scratch_bytes ? scratch_bytes[o] : 0;
     bufs[nt + o].first = bufs[nt + o].last = o;
     bufs[nt + o].offset = 0;
+  }
+  if (streamed) {
+    /* Region ops run one at a time, interleaved: they share one scratch
+     * buffer (op a's), live across the region. */
+    size_t most = 0;
+    for (int32_t o = region->a; o < region->b; o++) {
+      if (bufs[nt + o].size > most) most = bufs[nt + o].size;
+      bufs[nt + o].size = 0;
+    }
+    bufs[nt + region->a].size = most;
+    bufs[nt + region->a].first = region->a;
+    bufs[nt + region->a].last = region->b - 1;
   }
   plan->n_bufs = nb;
   plan->bufs = bufs;

@@ -14,6 +14,7 @@
 #include "bump.h"
 #include "error.h"
 #include "model_internal.h"
+#include "stream.h"
 #include "r50.h"
 
 #define R50_MODEL_MAGIC 0x72353030u /* "r500" */
@@ -26,6 +27,9 @@ struct r50_model {
   void **scratch;           /* [n_ops], NULL when the op needs none */
   size_t *scratch_bytes;    /* [n_ops], as declared by prepare (16-rounded) */
   uint32_t plan_flags;      /* R50_PLAN_* the plan was made with */
+  r50_rowmap *rows;         /* [n_ops] row evaluation of each op (streaming) */
+  r50_stream stream;        /* streamed region (stream.a == stream.b: none) */
+  size_t *window_bytes;     /* [n_tensors] arena bytes of streamed windows, else 0 */
   void **tdata;             /* [n_tensors]: constant data, activation address, or NULL if unused */
   uint8_t *act;             /* activation region */
   size_t act_bytes;
@@ -40,7 +44,25 @@ static int is_aligned(const void *p, size_t a) { return ((uintptr_t)p & (a - 1))
  * greedy placement). The planner's work memory is taken temporarily from where
  * the activations will go. Returns R50_OK or R50_ERR_ARENA with
  * err->arena_needed set. */
-static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, r50_error *err) {
+/* Fill m->window_bytes from the stream's capacities (0 for whole tensors). */
+static void set_window_bytes(r50_model *m) {
+  const r50_graph *g = &m->g;
+  for (int32_t t = 0; t < g->n_tensors; t++) {
+    const r50_tensor *ten = &g->tensors[t];
+    m->window_bytes[t] = m->stream.kind[t] == R50_STREAM_WINDOW && m->stream.a < m->stream.b
+                             ? (size_t)m->stream.cap[t] * (ten->bytes / (size_t)ten->dims[1])
+                             : 0;
+  }
+}
+
+/* Plan activations and scratch (src/plan: lifetimes, in-place aliasing,
+ * greedy placement), choosing the streamed region (src/runtime/stream.h) that
+ * minimises the peak: every eligible prefix of the op list is tried, and none
+ * is kept unless it lowers the peak. The planner's work memory is taken
+ * temporarily from where the activations will go. Returns R50_OK or
+ * R50_ERR_ARENA with err->arena_needed set. */
+static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, int stream,
+                              r50_error *err) {
   const r50_graph *g = &m->g;
   const int32_t nt = g->n_tensors, no = g->n_ops;
   const size_t mark = mem->used;
@@ -54,7 +76,29 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
                     mark + work_bytes + 16);
   }
   r50_graph_plan plan;
-  r50_plan_graph(g, m->scratch_bytes, plan_flags, work, &plan);
+  r50_plan_graph(g, m->scratch_bytes, plan_flags, NULL, work, &plan);
+  int32_t best_b = 0;
+  size_t best = plan.peak;
+  for (int32_t b = 2; stream && b <= no; b++) {
+    if (!r50_stream_region_ok(g, m->rows, 0, b)) break; /* longer prefixes fail too */
+    r50_stream_dry_run(g, m->rows, &m->stream, 0, b);
+    set_window_bytes(m);
+    const r50_plan_region rg = {0, b, m->window_bytes};
+    r50_plan_graph(g, m->scratch_bytes, plan_flags, &rg, work, &plan);
+    if (plan.peak < best) {
+      best = plan.peak;
+      best_b = b;
+    }
+  }
+  if (best_b) {
+    r50_stream_dry_run(g, m->rows, &m->stream, 0, best_b);
+  } else {
+    m->stream.a = m->stream.b = 0;
+  }
+  set_window_bytes(m);
+  const r50_plan_region rg = {m->stream.a, m->stream.b, m->window_bytes};
+  r50_plan_graph(g, m->scratch_bytes, plan_flags, &rg, work, &plan);
+
   const size_t act_start = (mark + 15u) & ~(size_t)15u;
   const size_t temp_end = mem->used;
   if (act_start > mem->size || plan.peak > mem->size - act_start) {
@@ -76,6 +120,8 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
   }
   for (int32_t o = 0; o < no; o++)
     m->scratch[o] = plan.bufs[nt + o].size ? m->act + plan.bufs[nt + o].offset : NULL;
+  for (int32_t o = m->stream.a + 1; o < m->stream.b; o++) /* shared region scratch */
+    m->scratch[o] = m->scratch_bytes[o] ? m->scratch[m->stream.a] : NULL;
   mem->used = act_start + plan.peak;
   if (mem->used < temp_end) mem->used = temp_end;
   return R50_OK;
@@ -137,7 +183,12 @@ r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_
   m->scratch = r50_bump_alloc(&mem, (size_t)no * sizeof *m->scratch + 1, 16);
   m->tdata = r50_bump_alloc(&mem, (size_t)nt * sizeof *m->tdata + 1, 16);
   m->scratch_bytes = r50_bump_alloc(&mem, (size_t)no * sizeof(size_t) + 1, 16);
-  if (!m->impl || !m->state || !m->scratch || !m->tdata || !m->scratch_bytes) {
+  m->rows = r50_bump_alloc(&mem, (size_t)no * sizeof *m->rows + 1, 16);
+  m->window_bytes = r50_bump_alloc(&mem, (size_t)nt * sizeof(size_t) + 1, 16);
+  int32_t *ints = r50_bump_alloc(&mem, 5 * (size_t)nt * sizeof(int32_t) + 1, 16);
+  m->stream.view = r50_bump_alloc(&mem, (size_t)nt * sizeof(void *) + 1, 16);
+  if (!m->impl || !m->state || !m->scratch || !m->tdata || !m->scratch_bytes || !m->rows ||
+      !m->window_bytes || !ints || !m->stream.view) {
     if (err) err->arena_needed = 0;
     return r50_fail(err, R50_ERR_ARENA, "arena of %zu bytes too small for the op tables",
                     arena_size);
@@ -159,8 +210,15 @@ r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_
     }
     m->state[o] = p.state;
     m->scratch_bytes[o] = (p.scratch_bytes + 15u) & ~(size_t)15u;
+    m->rows[o] = p.rows;
   }
-  s = plan_memory(m, &mem, (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE, err);
+  m->stream.cap = ints;
+  m->stream.produced = ints + nt;
+  m->stream.base = ints + 2 * (size_t)nt;
+  m->stream.req = ints + 3 * (size_t)nt;
+  m->stream.kind = ints + 4 * (size_t)nt;
+  s = plan_memory(m, &mem, (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE,
+                  !(options->flags & R50_OPT_NO_STREAM), err);
   if (s != R50_OK) return s;
   m->plan_flags = (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE;
   m->arena_used = mem.used;
@@ -181,6 +239,12 @@ r50_status r50_model_invoke(r50_model *m, r50_error *err) {
   const r50_graph *g = &m->g;
   for (int32_t o = 0; o < g->n_ops; o++) {
     const r50_op *op = &g->ops[o];
+    if (o == m->stream.a && m->stream.a < m->stream.b) {
+      /* streamed region: its ops interleave, so no per-op hook inside it */
+      r50_stream_run(g, m->rows, m->state, &m->stream, m->tdata, m->scratch);
+      o = m->stream.b - 1;
+      continue;
+    }
     m->impl[o]->eval(op, m->state[o], m->tdata, m->scratch[o]);
     if (m->hook) {
       int32_t t = op->outputs[0];
@@ -305,6 +369,13 @@ r50_status r50_model_get_stats(const r50_model *m, r50_model_stats *st) {
 const r50_graph *r50_model_graph(const r50_model *m) { return valid(m) ? &m->g : NULL; }
 const size_t *r50_model_scratch_sizes(const r50_model *m) { return valid(m) ? m->scratch_bytes : NULL; }
 uint32_t r50_model_plan_flags(const r50_model *m) { return valid(m) ? m->plan_flags : 0; }
+int r50_model_plan_region(const r50_model *m, int32_t *a, int32_t *b, const size_t **window_bytes) {
+  if (!valid(m)) return 0;
+  *a = m->stream.a;
+  *b = m->stream.b;
+  *window_bytes = m->window_bytes;
+  return m->stream.a < m->stream.b;
+}
 int64_t r50_model_tensor_offset(const r50_model *m, int32_t t) {
   if (!valid(m) || t < 0 || t >= m->g.n_tensors || !m->tdata[t] || m->g.tensors[t].data) return -1;
   return (int64_t)((const uint8_t *)m->tdata[t] - m->act);

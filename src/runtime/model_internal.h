@@ -10,6 +10,9 @@
 const r50_graph *r50_model_graph(const r50_model *m);
 const size_t *r50_model_scratch_sizes(const r50_model *m);
 uint32_t r50_model_plan_flags(const r50_model *m);
+/* The streamed region [*a, *b) and per-tensor window bytes (0: whole);
+ * returns 0 when there is no region. */
+int r50_model_plan_region(const r50_model *m, int32_t *a, int32_t *b, const size_t **window_bytes);
 int64_t r50_model_tensor_offset(const r50_model *m, int32_t t);
 int64_t r50_model_scratch_offset(const r50_model *m, int32_t o);
 #endif

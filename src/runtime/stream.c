@@ -1,0 +1,145 @@
+/* Streamed execution of a region of ops (see stream.h). */
+#include "stream.h"
+
+#include <string.h>
+
+static int32_t rows_of(const r50_tensor *t) { return t->dims[1]; }
+static size_t row_bytes(const r50_tensor *t) { return t->bytes / (size_t)t->dims[1]; }
+
+static int nhwc1(const r50_tensor *t) { return t->ndim == 4 && t->dims[0] == 1 && t->dims[1] >= 1; }
+
+static int32_t producer_in(const r50_graph *g, int32_t a, int32_t b, int32_t t) {
+  for (int32_t o = a; o < b; o++)
+    for (int32_t k = 0; k < g->ops[o].n_outputs; k++)
+      if (g->ops[o].outputs[k] == t) return o;
+  return -1;
+}
+
+int r50_stream_region_ok(const r50_graph *g, const r50_rowmap *rows, int32_t a, int32_t b) {
+  if (a < 0 || b > g->n_ops || b - a < 2) return 0;
+  for (int32_t o = a; o < b; o++) {
+    const r50_op *op = &g->ops[o];
+    if (!rows[o].eval_rows || op->n_outputs != 1 || op->outputs[0] < 0) return 0;
+    if (!nhwc1(&g->tensors[op->outputs[0]])) return 0;
+    for (int32_t k = 0; k < op->n_inputs; k++) {
+      const int32_t t = op->inputs[k];
+      if (t < 0) continue;
+      const r50_tensor *ten = &g->tensors[t];
+      if (k < 32 && (rows[o].spatial >> k) & 1u) {
+        if (ten->data || !nhwc1(ten)) return 0;
+      } else if (!ten->data && producer_in(g, a, o, t) >= 0) {
+        return 0; /* a non-spatial input must exist whole before the region */
+      }
+    }
+  }
+  return 1;
+}
+
+static void classify(const r50_graph *g, r50_stream *s, int32_t a, int32_t b) {
+  for (int32_t t = 0; t < g->n_tensors; t++) s->kind[t] = R50_STREAM_OUTSIDE;
+  for (int32_t o = a; o < b; o++) s->kind[g->ops[o].outputs[0]] = R50_STREAM_WINDOW;
+  for (int32_t o = b; o < g->n_ops; o++)
+    for (int32_t k = 0; k < g->ops[o].n_inputs; k++) {
+      const int32_t t = g->ops[o].inputs[k];
+      if (t >= 0 && s->kind[t] == R50_STREAM_WINDOW) s->kind[t] = R50_STREAM_WHOLE;
+    }
+  for (int32_t i = 0; i < g->n_outputs; i++)
+    if (s->kind[g->outputs[i]] == R50_STREAM_WINDOW) s->kind[g->outputs[i]] = R50_STREAM_WHOLE;
+}
+
+/* One schedule step: bring every tensor to at least s->req rows (already set
+ * for the targets), pulling inputs first, then drop rows no consumer needs.
+ * exec == 0: dry run, records window capacities. */
+static void step(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
+                 void *const *tdata, void *const *scratch, int exec) {
+  const int32_t a = s->a, b = s->b;
+  for (int32_t o = b - 1; o >= a; o--) {
+    const r50_op *op = &g->ops[o];
+    const int32_t t = op->outputs[0];
+    if (s->req[t] <= s->produced[t]) continue;
+    for (int32_t k = 0; k < op->n_inputs && k < 32; k++) {
+      const int32_t tk = op->inputs[k];
+      if (tk < 0 || !((rows[o].spatial >> k) & 1u) || s->kind[tk] == R50_STREAM_OUTSIDE) continue;
+      const int32_t need = r50_rowmap_hi(&rows[o], s->req[t], rows_of(&g->tensors[tk]));
+      if (need > s->req[tk]) s->req[tk] = need;
+    }
+  }
+  for (int32_t o = a; o < b; o++) {
+    const r50_op *op = &g->ops[o];
+    const int32_t t = op->outputs[0];
+    const int32_t y0 = s->produced[t], y1 = s->req[t];
+    if (y1 <= y0) continue;
+    if (exec) {
+      for (int32_t k = 0; k < op->n_inputs; k++) {
+        const int32_t tk = op->inputs[k];
+        if (tk < 0) continue;
+        if (k < 32 && ((rows[o].spatial >> k) & 1u)) {
+          const int32_t lo = r50_rowmap_lo(&rows[o], y0);
+          s->view[tk] = (uint8_t *)tdata[tk] + (size_t)(lo - s->base[tk]) * row_bytes(&g->tensors[tk]);
+        } else {
+          s->view[tk] = tdata[tk];
+        }
+      }
+      s->view[t] = (uint8_t *)tdata[t] + (size_t)(y0 - s->base[t]) * row_bytes(&g->tensors[t]);
+      rows[o].eval_rows(op, state[o], s->view, scratch[o], y0, y1);
+    }
+    s->produced[t] = y1;
+    if (s->kind[t] == R50_STREAM_WINDOW && !exec && y1 - s->base[t] > s->cap[t])
+      s->cap[t] = y1 - s->base[t];
+  }
+  /* Drop rows of windows below what their consumers will read next. */
+  for (int32_t t = 0; t < g->n_tensors; t++) {
+    if (s->kind[t] != R50_STREAM_WINDOW) continue;
+    int32_t keep = s->produced[t];
+    for (int32_t o = a; o < b; o++) {
+      const r50_op *op = &g->ops[o];
+      const int32_t out = op->outputs[0];
+      if (s->produced[out] >= rows_of(&g->tensors[out])) continue; /* consumer finished */
+      for (int32_t k = 0; k < op->n_inputs && k < 32; k++) {
+        if (op->inputs[k] != t) continue;
+        const int32_t lo = r50_rowmap_lo(&rows[o], s->produced[out]);
+        if (lo < keep) keep = lo;
+      }
+    }
+    if (keep > s->base[t]) {
+      if (exec && s->produced[t] > keep) {
+        const size_t rb = row_bytes(&g->tensors[t]);
+        memmove(tdata[t], (uint8_t *)tdata[t] + (size_t)(keep - s->base[t]) * rb,
+                (size_t)(s->produced[t] - keep) * rb);
+      }
+      s->base[t] = keep;
+    }
+  }
+}
+
+static void schedule(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
+                     void *const *tdata, void *const *scratch, int exec) {
+  for (int32_t t = 0; t < g->n_tensors; t++) {
+    s->base[t] = 0;
+    s->produced[t] = s->kind[t] == R50_STREAM_OUTSIDE ? INT32_MAX : 0;
+    s->req[t] = s->produced[t];
+  }
+  const int32_t sink = g->ops[s->b - 1].outputs[0];
+  const int32_t h = rows_of(&g->tensors[sink]);
+  for (int32_t y = 1; y <= h + 1; y++) {
+    if (y > h) /* last step: complete every whole tensor */
+      for (int32_t t = 0; t < g->n_tensors; t++)
+        if (s->kind[t] == R50_STREAM_WHOLE) s->req[t] = rows_of(&g->tensors[t]);
+    if (y <= h) s->req[sink] = y;
+    step(g, rows, state, s, tdata, scratch, exec);
+  }
+}
+
+void r50_stream_dry_run(const r50_graph *g, const r50_rowmap *rows, r50_stream *s, int32_t a,
+                        int32_t b) {
+  s->a = a;
+  s->b = b;
+  classify(g, s, a, b);
+  for (int32_t t = 0; t < g->n_tensors; t++) s->cap[t] = 0;
+  schedule(g, rows, NULL, s, NULL, NULL, 0);
+}
+
+void r50_stream_run(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
+                    void *const *tdata, void *const *scratch) {
+  schedule(g, rows, state, s, tdata, scratch, 1);
+}
