@@ -195,11 +195,30 @@ r50_status r50_isa_parse(const char *name, r50_isa *isa); /* inverse of r50_isa_
 /* Why R50_ISA was not honoured (unknown name, level the CPU lacks), else NULL. */
 const char *r50_isa_note(void);
 
+/* Parallel execution. A runner calls fn(ctx, 0..n_tasks-1), on any threads, and
+ * returns when all have finished; the kernels split each op's output into
+ * disjoint tasks computed exactly as the serial loop, so results are
+ * identical for every thread count. The run-time core creates no threads:
+ * use the r50_threadpool_* host helper or supply your own runner. */
+typedef void (*r50_task_fn)(void *ctx, int32_t task);
+typedef struct {
+  int32_t n_threads;        /* threads the runner uses, the caller included (1 = serial) */
+  void (*run)(void *pool, int32_t n_tasks, r50_task_fn fn, void *ctx);
+  void *pool;
+} r50_parallel;
+/* Runner for the invokes made by the calling thread (any model); NULL = serial.
+ * *par must stay valid while set. */
+void r50_set_parallel(const r50_parallel *par);
+
 /* ---- Host helpers (use malloc / stdio; not part of the run-time core) ---- */
 
 /* Read a whole file into a R50_MODEL_ALIGN-aligned malloc'd buffer. */
 r50_status r50_file_read(const char *path, void **buf, size_t *len, r50_error *err);
 void r50_file_free(void *buf);
+/* A pthreads pool of n_threads (the caller counts as one; 1 = serial, no
+ * threads) filling *par; release with r50_threadpool_destroy. */
+r50_status r50_threadpool_create(int32_t n_threads, r50_parallel *par, r50_error *err);
+void r50_threadpool_destroy(r50_parallel *par);
 /* Exact arena bytes r50_model_init needs for this model (runs a trial init). */
 r50_status r50_arena_size(const void *tflite, size_t tflite_size, size_t *bytes, r50_error *err);
 

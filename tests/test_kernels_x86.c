@@ -33,6 +33,9 @@ static int32_t rint_in(int32_t lo, int32_t hi) {
 }
 static int32_t pick(const int32_t *v, int n) { return v[rnd() % (uint32_t)n]; }
 
+/* The sweeps run serially, then again through 2- and 3-thread pools. */
+static const r50_parallel *g_par = NULL;
+
 #if defined(__x86_64__)
 static void test_requant(r50_isa isa) {
   const int lanes = isa == R50_ISA_AVX512VNNI ? 16 : 8;
@@ -139,9 +142,9 @@ static int conv_case(r50_isa isa, int verbose) {
   void *scratch = aligned_alloc(64, (sb + 64) / 64 * 64);
   memset(o_x, 0x55, n_out);
   if (vnni)
-    r50_conv2d_s8__avx512vnni(&c, in, o_x, scratch);
+    r50_conv2d_s8__avx512vnni(&c, in, o_x, scratch, g_par);
   else
-    r50_conv2d_s8__avx2(&c, in, o_x, scratch);
+    r50_conv2d_s8__avx2(&c, in, o_x, scratch, g_par);
   int same = memcmp(o_ref, o_x, n_out) == 0;
   if (!same && verbose) {
     size_t first = 0;
@@ -170,7 +173,7 @@ static void test_conv(r50_isa isa) {
 }
 
 static void eltwise_cases(r50_isa isa) {
-  if (isa != R50_ISA_AVX512VNNI) return; /* AVX2 level uses the reference elementwise kernels */
+  const int v5 = isa == R50_ISA_AVX512VNNI;
   int bad = 0, ran = 0;
   for (int it = 0; it < 3000; it++) {
     int32_t d1[4], d2[4], nd = rint_in(1, 4);
@@ -208,7 +211,10 @@ static void eltwise_cases(r50_isa isa) {
       p.act_min = lo < hi ? lo : hi;
       p.act_max = hi;
       (kind ? r50_sub_s8_ref : r50_add_s8_ref)(&p, a, b, o_ref);
-      (kind ? r50_sub_s8__avx512vnni : r50_add_s8__avx512vnni)(&p, a, b, o_x);
+      if (v5)
+        (kind ? r50_sub_s8__avx512vnni : r50_add_s8__avx512vnni)(&p, a, b, o_x, g_par);
+      else
+        (kind ? r50_sub_s8__avx2 : r50_add_s8__avx2)(&p, a, b, o_x, g_par);
     } else {
       r50_mul_s8_params p;
       memset(&p, 0, sizeof p);
@@ -221,7 +227,7 @@ static void eltwise_cases(r50_isa isa) {
       p.act_min = lo < hi ? lo : hi;
       p.act_max = hi;
       r50_mul_s8_ref(&p, a, b, o_ref);
-      r50_mul_s8__avx512vnni(&p, a, b, o_x);
+      (v5 ? r50_mul_s8__avx512vnni : r50_mul_s8__avx2)(&p, a, b, o_x, g_par);
     }
     ran++;
     if (memcmp(o_ref, o_x, no) != 0 && bad++ < 5)
@@ -236,7 +242,7 @@ static void eltwise_cases(r50_isa isa) {
       p.in1_shift = p.in2_shift = -1; p.out_shift = -19;
       p.act_min = -128; p.act_max = 127;
       r50_add_s8_ref(&p, a, b, o_ref);
-      r50_add_s8__avx512vnni(&p, a, b, a);
+      (v5 ? r50_add_s8__avx512vnni : r50_add_s8__avx2)(&p, a, b, a, g_par);
       if (memcmp(o_ref, a, no) != 0 && bad++ < 5) fprintf(stderr, "  in-place add differs\n");
     }
     free(a); free(b); free(o_ref); free(o_x);
@@ -256,8 +262,17 @@ int main(void) {
       continue;
     }
     test_requant((r50_isa)l);
-    test_conv((r50_isa)l);
-    eltwise_cases((r50_isa)l);
+    for (int threads = 1; threads <= 3; threads++) {
+      r50_parallel par;
+      r50_error pe;
+      CHECK(r50_threadpool_create(threads, &par, &pe) == R50_OK);
+      g_par = &par;
+      printf("%d thread(s):\n", threads);
+      test_conv((r50_isa)l);
+      eltwise_cases((r50_isa)l);
+      g_par = NULL;
+      r50_threadpool_destroy(&par);
+    }
   }
   r50_error e;
   CHECK(r50_isa_set((r50_isa)7, &e) == R50_ERR_ARG);

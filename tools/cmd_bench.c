@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -17,7 +18,7 @@ static void usage_bench(FILE *f) {
           "after W warm-up runs (default 3), images/s, G MAC/s and the kernels' ISA.\n\n"
           "  --isa NAME     ref, avx2 or avx512vnni (default: the best this CPU has, or\n"
           "                 the R50_ISA environment variable); a level the CPU lacks is refused\n"
-          "  --threads N    worker threads (only 1 is available so far)\n"
+          "  --threads N    threads splitting each op (default: the online CPUs)\n"
           "  --input FILE   raw bytes of input tensor 0 (default: a fixed pseudo-random fill)\n"
           "  --profile      per-layer and per-op-type time, share and G MAC/s\n"
           "  --json         one JSON object on stdout instead of the text report\n\n%s",
@@ -55,7 +56,7 @@ int cmd_bench(int argc, char **argv) {
     return EXIT_OK;
   }
   const char *model = NULL, *input = NULL, *isa_name = NULL;
-  long runs = 20, warmup = 3, threads = 1;
+  long runs = 20, warmup = 3, threads = 0;
   int profile = 0, json = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -92,9 +93,9 @@ int cmd_bench(int argc, char **argv) {
     usage_bench(stderr);
     return EXIT_USAGE;
   }
-  if (threads != 1) {
-    fprintf(stderr, "r50 bench: --threads %ld: only 1 thread is available so far\n", threads);
-    return EXIT_USAGE;
+  if (threads == 0) {
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = n >= 1 && n <= 1024 ? n : 1;
   }
   if (isa_name) {
     r50_isa isa;
@@ -161,6 +162,15 @@ int cmd_bench(int argc, char **argv) {
     return EXIT_FAIL;
   }
   r50_error err;
+  r50_parallel par;
+  if (r50_threadpool_create((int32_t)threads, &par, &err) != R50_OK) {
+    fprintf(stderr, "r50 bench: %s\n", err.msg);
+    free(lat);
+    free(op_s);
+    cli_model_unload(&l);
+    return EXIT_FAIL;
+  }
+  r50_set_parallel(&par);
   for (long i = 0; i < warmup; i++) r50_model_invoke(l.m, &err);
   for (long i = 0; i < runs; i++) {
     const double t0 = cli_now_s();
@@ -176,6 +186,8 @@ int cmd_bench(int argc, char **argv) {
     }
     r50_model_set_hook(l.m, NULL, NULL);
   }
+  r50_set_parallel(NULL);
+  r50_threadpool_destroy(&par);
   qsort(lat, (size_t)runs, sizeof *lat, cmp_double);
   const double mn = lat[0], md = lat[runs / 2], mx = lat[runs - 1];
   const double gmacs = (double)st.macs / md / 1e9;

@@ -17,6 +17,7 @@
 #include "../kernels/ref/conv.h"
 #include "../kernels/ref/dwconv.h"
 #include "../kernels/x86/conv_s8_x86.h"
+#include "../runtime/parallel.h"
 #include "ops.h"
 
 /* Which int8 kernel conv_eval calls (chosen once in prepare from r50_isa_active). */
@@ -297,11 +298,13 @@ static void conv_eval(const r50_op *op, const void *state, void *const *tdata, v
   void *out = tdata[op->outputs[0]];
 #if defined(__x86_64__)
   if (st->kernel == CONV_AVX512VNNI) {
-    r50_conv2d_s8__avx512vnni(&st->x, (const int8_t *)in, (int8_t *)out, scratch);
+    r50_conv2d_s8__avx512vnni(&st->x, (const int8_t *)in, (int8_t *)out, scratch,
+                              r50_parallel_current());
     return;
   }
   if (st->kernel == CONV_AVX2) {
-    r50_conv2d_s8__avx2(&st->x, (const int8_t *)in, (int8_t *)out, scratch);
+    r50_conv2d_s8__avx2(&st->x, (const int8_t *)in, (int8_t *)out, scratch,
+                        r50_parallel_current());
     return;
   }
 #else

@@ -16,6 +16,7 @@
 #include "../kernels/quant.h"
 #include "../kernels/ref/eltwise.h"
 #include "../kernels/x86/eltwise_s8_x86.h"
+#include "../runtime/parallel.h"
 #include "ops.h"
 
 enum { K_ADD, K_SUB, K_MUL };
@@ -23,7 +24,7 @@ enum { K_ADD, K_SUB, K_MUL };
 typedef struct {
   int32_t kind;  /* K_ADD, K_SUB, K_MUL */
   int32_t dtype; /* R50_DTYPE_INT8 or R50_DTYPE_FLOAT32 */
-  int32_t isa;   /* int8: R50_ISA_AVX512VNNI selects the x86 kernels (chosen in prepare) */
+  int32_t isa;   /* int8: R50_ISA_AVX2 / AVX512VNNI select the x86 kernels (chosen in prepare) */
   union {
     r50_addsub_s8_params addsub;
     r50_mul_s8_params mul;
@@ -142,9 +143,17 @@ static void eval(const r50_op *op, const void *state, void *const *tdata, void *
 #if defined(__x86_64__)
   if (st->dtype == R50_DTYPE_INT8 && st->isa >= R50_ISA_AVX512VNNI) {
     switch (st->kind) {
-      case K_ADD: r50_add_s8__avx512vnni(&st->k.addsub, a, b, o); break;
-      case K_SUB: r50_sub_s8__avx512vnni(&st->k.addsub, a, b, o); break;
-      default: r50_mul_s8__avx512vnni(&st->k.mul, a, b, o); break;
+      case K_ADD: r50_add_s8__avx512vnni(&st->k.addsub, a, b, o, r50_parallel_current()); break;
+      case K_SUB: r50_sub_s8__avx512vnni(&st->k.addsub, a, b, o, r50_parallel_current()); break;
+      default: r50_mul_s8__avx512vnni(&st->k.mul, a, b, o, r50_parallel_current()); break;
+    }
+    return;
+  }
+  if (st->dtype == R50_DTYPE_INT8 && st->isa == R50_ISA_AVX2) {
+    switch (st->kind) {
+      case K_ADD: r50_add_s8__avx2(&st->k.addsub, a, b, o, r50_parallel_current()); break;
+      case K_SUB: r50_sub_s8__avx2(&st->k.addsub, a, b, o, r50_parallel_current()); break;
+      default: r50_mul_s8__avx2(&st->k.mul, a, b, o, r50_parallel_current()); break;
     }
     return;
   }

@@ -85,12 +85,12 @@ size_t r50_conv_s8_x86_prepare__avx2(r50_conv_s8_x86 *c, const r50_conv_params *
   c->mult = mu;
   c->lsh = ls;
   c->rsh = rs;
-  /* scratch: mc rows of Kp int16, plus one int8 row for the gather */
+  /* scratch: mc rows of Kp int16 */
   int32_t mc = MC_BYTES / (c->Kp * 2) / MR * MR;
   if (mc < MR) mc = MR;
   if (mc > x86_round_up(c->M, MR)) mc = x86_round_up(c->M, MR);
   c->mc = mc;
-  return (size_t)mc * c->Kp * 2 + (size_t)c->Kp + 16;
+  return (size_t)mc * c->Kp * 2;
 }
 
 static inline void store8(int8_t *dst, __m256i v, int32_t n) {
@@ -158,31 +158,64 @@ static void tile(const r50_conv_s8_x86 *c, const int16_t *const *a, int32_t mr, 
   }
 }
 
-void r50_conv2d_s8__avx2(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
-                         void *scratch) {
-  int16_t *buf = (int16_t *)scratch;
-  int8_t *row8 = (int8_t *)(buf + (size_t)c->mc * c->Kp);
+typedef struct {
+  const r50_conv_s8_x86 *c;
+  const int8_t *input;
+  int16_t *buf;
+  int32_t rows, m0, gather_per_task;
+  int8_t *out;
+  x86_split sp;
+} job;
+
+static void gather_task(void *ctx, int32_t t) {
+  const job *jb = (const job *)ctx;
+  const r50_conv_s8_x86 *c = jb->c;
   const int8_t fill = (int8_t)(-c->p.q.input_offset); /* the zero point: (x + off) = 0 */
-  const size_t panel_bytes = (size_t)c->Kp * NR;
+  const int32_t r_begin = t * jb->gather_per_task;
+  const int32_t r_end =
+      r_begin + jb->gather_per_task < jb->rows ? r_begin + jb->gather_per_task : jb->rows;
+  for (int32_t r = r_begin; r < r_end; r++) {
+    int16_t *d = jb->buf + (size_t)r * c->Kp;
+    /* gather the int8 row into the last K bytes of its own int16 slot, then widen
+     * front to back: writing d[k] (bytes 2k, 2k+1) never reaches an unread byte. */
+    int8_t *row8 = (int8_t *)(d + c->Kp) - c->K; /* last K bytes of the int16 slot */
+    x86_gather_row_s8(&c->p, jb->input, jb->m0 + r, row8, 0, fill);
+    for (int32_t k = 0; k < c->K; k++) d[k] = row8[k];
+    for (int32_t k = c->K; k < c->Kp; k++) d[k] = 0;
+  }
+}
+
+static void compute_task(void *ctx, int32_t t) {
+  const job *jb = (const job *)ctx;
+  const r50_conv_s8_x86 *c = jb->c;
+  const int32_t j = t / jb->sp.n_rb, rb = t % jb->sp.n_rb;
+  const int32_t r_begin = rb * jb->sp.rb_rows;
+  const int32_t r_end = r_begin + jb->sp.rb_rows < jb->rows ? r_begin + jb->sp.rb_rows : jb->rows;
+  const int8_t *wp = c->w + (size_t)j * c->Kp * NR;
+  for (int32_t r0 = r_begin; r0 < r_end; r0 += MR) {
+    const int32_t mr = r_end - r0 < MR ? r_end - r0 : MR;
+    const int16_t *a[MR];
+    for (int32_t r = 0; r < MR; r++) a[r] = jb->buf + (size_t)(r0 + (r < mr ? r : mr - 1)) * c->Kp;
+    tile(c, a, mr, wp, j * NR, jb->out + (size_t)r0 * c->p.out_c);
+  }
+}
+
+void r50_conv2d_s8__avx2(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
+                         void *scratch, const r50_parallel *par) {
+  const int32_t threads = r50_par_threads(par);
+  job jb;
+  memset(&jb, 0, sizeof jb);
+  jb.c = c;
+  jb.input = input;
+  jb.buf = (int16_t *)scratch;
   for (int32_t m0 = 0; m0 < c->M; m0 += c->mc) {
-    const int32_t rows = c->M - m0 < c->mc ? c->M - m0 : c->mc;
-    for (int32_t r = 0; r < rows; r++) {
-      int16_t *d = buf + (size_t)r * c->Kp;
-      x86_gather_row_s8(&c->p, input, m0 + r, row8, 0, fill);
-      for (int32_t k = 0; k < c->K; k++) d[k] = row8[k];
-      for (int32_t k = c->K; k < c->Kp; k++) d[k] = 0;
-    }
-    int8_t *out = output + (size_t)m0 * c->p.out_c;
-    for (int32_t j = 0; j < c->Np / NR; j++) {
-      const int8_t *wp = c->w + (size_t)j * panel_bytes;
-      for (int32_t r0 = 0; r0 < rows; r0 += MR) {
-        const int32_t mr = rows - r0 < MR ? rows - r0 : MR;
-        const int16_t *a[MR];
-        for (int32_t r = 0; r < MR; r++)
-          a[r] = buf + (size_t)(r0 + (r < mr ? r : mr - 1)) * c->Kp;
-        tile(c, a, mr, wp, j * NR, out + (size_t)r0 * c->p.out_c);
-      }
-    }
+    jb.rows = c->M - m0 < c->mc ? c->M - m0 : c->mc;
+    jb.m0 = m0;
+    jb.out = output + (size_t)m0 * c->p.out_c;
+    jb.gather_per_task = (jb.rows + threads * 2 - 1) / (threads * 2);
+    r50_par_run(par, (jb.rows + jb.gather_per_task - 1) / jb.gather_per_task, gather_task, &jb);
+    jb.sp = x86_conv_split(jb.rows, c->Np / NR, MR, threads);
+    r50_par_run(par, jb.sp.n_rb * (c->Np / NR), compute_task, &jb);
   }
 }
 

@@ -157,41 +157,82 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
   }
 }
 
-static void run_rows(const r50_conv_s8_x86 *c, const int8_t *abase, size_t astride, int32_t rows,
-                     int8_t *out, int direct) {
-  const size_t panel_bytes = (size_t)c->Kp * NR;
-  for (int32_t j = 0; j < c->Np / NR; j++) {
-    const int8_t *wp = c->w + (size_t)j * panel_bytes;
-    for (int32_t r0 = 0; r0 < rows; r0 += MR) {
-      const int32_t mr = rows - r0 < MR ? rows - r0 : MR;
-      const int8_t *a[MR];
-      for (int32_t r = 0; r < MR; r++)
-        a[r] = abase + (size_t)(r0 + (r < mr ? r : mr - 1)) * astride;
-      int8_t *o = out + (size_t)r0 * c->p.out_c; /* tile adds the channel offset */
-      if (direct)
-        tile(c, a, mr, wp, j * NR, o, 1);
-      else
-        tile(c, a, mr, wp, j * NR, o, 0);
-    }
+typedef struct {
+  const r50_conv_s8_x86 *c;
+  const int8_t *abase; /* row 0 of A */
+  size_t astride;
+  int32_t rows;
+  int8_t *out;         /* output row 0 */
+  int direct;
+  x86_split sp;
+  /* gather */
+  const int8_t *input;
+  int8_t *buf;
+  int32_t m0, gather_per_task;
+} job;
+
+static void compute_task(void *ctx, int32_t t) {
+  const job *jb = (const job *)ctx;
+  const r50_conv_s8_x86 *c = jb->c;
+  const int32_t j = t / jb->sp.n_rb, rb = t % jb->sp.n_rb;
+  const int32_t r_begin = rb * jb->sp.rb_rows;
+  const int32_t r_end = r_begin + jb->sp.rb_rows < jb->rows ? r_begin + jb->sp.rb_rows : jb->rows;
+  const int8_t *wp = c->w + (size_t)j * c->Kp * NR;
+  for (int32_t r0 = r_begin; r0 < r_end; r0 += MR) {
+    const int32_t mr = r_end - r0 < MR ? r_end - r0 : MR;
+    const int8_t *a[MR];
+    for (int32_t r = 0; r < MR; r++)
+      a[r] = jb->abase + (size_t)(r0 + (r < mr ? r : mr - 1)) * jb->astride;
+    int8_t *o = jb->out + (size_t)r0 * c->p.out_c; /* tile adds the channel offset */
+    if (jb->direct)
+      tile(c, a, mr, wp, j * NR, o, 1);
+    else
+      tile(c, a, mr, wp, j * NR, o, 0);
+  }
+}
+
+static void gather_task(void *ctx, int32_t t) {
+  const job *jb = (const job *)ctx;
+  const r50_conv_s8_x86 *c = jb->c;
+  const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u); /* zero point + 128 */
+  const int32_t r_begin = t * jb->gather_per_task;
+  const int32_t r_end =
+      r_begin + jb->gather_per_task < jb->rows ? r_begin + jb->gather_per_task : jb->rows;
+  for (int32_t r = r_begin; r < r_end; r++) {
+    int8_t *d = jb->buf + (size_t)r * c->Kp;
+    x86_gather_row_s8(&c->p, jb->input, jb->m0 + r, d, 0x80u, fill);
+    for (int32_t k = c->K; k < c->Kp; k++) d[k] = 0;
   }
 }
 
 void r50_conv2d_s8__avx512vnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
-                               void *scratch) {
+                               void *scratch, const r50_parallel *par) {
+  const int32_t threads = r50_par_threads(par);
+  job jb;
+  memset(&jb, 0, sizeof jb);
+  jb.c = c;
+  jb.input = input;
   if (c->direct) {
-    run_rows(c, input, (size_t)c->K, c->M, output, 1);
+    jb.abase = input;
+    jb.astride = (size_t)c->K;
+    jb.rows = c->M;
+    jb.out = output;
+    jb.direct = 1;
+    jb.sp = x86_conv_split(c->M, c->Np / NR, MR, threads);
+    r50_par_run(par, jb.sp.n_rb * (c->Np / NR), compute_task, &jb);
     return;
   }
-  int8_t *buf = (int8_t *)scratch;
-  const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u); /* zero point + 128 */
+  jb.buf = (int8_t *)scratch;
+  jb.abase = jb.buf;
+  jb.astride = (size_t)c->Kp;
   for (int32_t m0 = 0; m0 < c->M; m0 += c->mc) {
-    const int32_t rows = c->M - m0 < c->mc ? c->M - m0 : c->mc;
-    for (int32_t r = 0; r < rows; r++) {
-      int8_t *d = buf + (size_t)r * c->Kp;
-      x86_gather_row_s8(&c->p, input, m0 + r, d, 0x80u, fill);
-      for (int32_t k = c->K; k < c->Kp; k++) d[k] = 0;
-    }
-    run_rows(c, buf, (size_t)c->Kp, rows, output + (size_t)m0 * c->p.out_c, 0);
+    jb.rows = c->M - m0 < c->mc ? c->M - m0 : c->mc;
+    jb.m0 = m0;
+    jb.out = output + (size_t)m0 * c->p.out_c;
+    jb.gather_per_task = (jb.rows + threads * 2 - 1) / (threads * 2);
+    r50_par_run(par, (jb.rows + jb.gather_per_task - 1) / jb.gather_per_task, gather_task, &jb);
+    jb.sp = x86_conv_split(jb.rows, c->Np / NR, MR, threads);
+    r50_par_run(par, jb.sp.n_rb * (c->Np / NR), compute_task, &jb);
   }
 }
 

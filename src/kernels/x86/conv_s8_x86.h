@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "../ref/conv.h"
+#include "r50.h"
 
 typedef struct {
   r50_conv_params p;     /* copy of the geometry and requantization */
@@ -50,11 +51,13 @@ size_t r50_conv_s8_x86_prepare__avx512vnni(r50_conv_s8_x86 *c, const r50_conv_pa
                                            const int8_t *filter, const int32_t *bias, void *mem);
 size_t r50_conv_s8_x86_prepare__avx2(r50_conv_s8_x86 *c, const r50_conv_params *p,
                                      const int8_t *filter, const int32_t *bias, void *mem);
-/* scratch: the bytes prepare returned, 16-byte aligned. */
+/* scratch: the bytes prepare returned, 16-byte aligned. par: NULL (serial) or
+ * a runner; the work is split into (channel panel x row block) tasks and the
+ * gather into row ranges, identical results for any split. */
 void r50_conv2d_s8__avx512vnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
-                               void *scratch);
+                               void *scratch, const r50_parallel *par);
 void r50_conv2d_s8__avx2(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
-                         void *scratch);
+                         void *scratch, const r50_parallel *par);
 
 /* Vectorized r50_mbqm + output offset + clamp on n <= 16 (8 for AVX2) values,
  * for lane-by-lane tests: out[i] = clamp(mbqm(acc[i], mult[i], shift[i]) + off). */

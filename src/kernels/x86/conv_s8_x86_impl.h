@@ -8,7 +8,30 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../../runtime/parallel.h"
 #include "conv_s8_x86.h"
+
+/* Work split shared by the ISA files: `rows` rows in blocks of a multiple of
+ * mr, times n_panels channel panels; about 4 tasks per thread. */
+typedef struct {
+  int32_t n_rb, rb_rows;
+} x86_split;
+
+static inline x86_split x86_conv_split(int32_t rows, int32_t n_panels, int32_t mr, int32_t threads) {
+  x86_split s;
+  if (threads <= 1) {
+    s.n_rb = 1;
+    s.rb_rows = rows;
+    return s;
+  }
+  const int32_t tiles = (rows + mr - 1) / mr;
+  int32_t want = (threads * 4 + n_panels - 1) / n_panels;
+  if (want > tiles) want = tiles;
+  if (want < 1) want = 1;
+  s.rb_rows = (tiles + want - 1) / want * mr;
+  s.n_rb = (rows + s.rb_rows - 1) / s.rb_rows;
+  return s;
+}
 
 static inline int32_t x86_round_up(int32_t v, int32_t m) { return (v + m - 1) / m * m; }
 

@@ -4,6 +4,7 @@
 #if defined(__x86_64__) && defined(__AVX512F__) && defined(__AVX512BW__)
 #include <immintrin.h>
 
+#include "../../runtime/parallel.h"
 #include "eltwise_s8_x86.h"
 
 /* r50_rdbypot(r50_srdhm(x, mult), rsh) on 16 lanes (see conv_s8_avx512vnni.c). */
@@ -54,16 +55,22 @@ static inline __m512i load16(const int8_t *p, int64_t stride, __mmask16 m) {
   return _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, p));
 }
 
+/* Outer runs [k0, k1) of the broadcast walk (same order as R50_BCAST_WALK). */
 static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
-                 int8_t *out) {
-  if (b->n_out == 0) return;
+                 int8_t *out, size_t k0, size_t k1) {
   const int32_t nd = b->ndim;
   const size_t inner = (size_t)b->dims[nd - 1];
   const int64_t is1 = b->stride1[nd - 1], is2 = b->stride2[nd - 1];
-  const size_t outer = b->n_out / inner;
   int32_t idx[R50_BCAST_MAX_DIMS] = {0};
   int64_t o1 = 0, o2 = 0;
-  for (size_t k = 0; k < outer; k++) {
+  size_t rest = k0;
+  for (int32_t d2 = nd - 2; d2 >= 0; d2--) {
+    idx[d2] = (int32_t)(rest % (size_t)b->dims[d2]);
+    rest /= (size_t)b->dims[d2];
+    o1 += idx[d2] * b->stride1[d2];
+    o2 += idx[d2] * b->stride2[d2];
+  }
+  for (size_t k = k0; k < k1; k++) {
     const int8_t *a = in1 + o1, *c = in2 + o2;
     int8_t *d = out + k * inner;
     for (size_t i = 0; i < inner; i += 16) {
@@ -84,8 +91,38 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
   }
 }
 
+typedef struct {
+  const vparams *v;
+  const r50_bcast *b;
+  const int8_t *in1, *in2;
+  int8_t *out;
+  size_t outer, per_task;
+} job;
+
+static void task(void *ctx, int32_t t) {
+  const job *j = (const job *)ctx;
+  const size_t k0 = (size_t)t * j->per_task;
+  const size_t k1 = k0 + j->per_task < j->outer ? k0 + j->per_task : j->outer;
+  walk(j->v, j->b, j->in1, j->in2, j->out, k0, k1);
+}
+
+/* Split the outer runs into about 4 tasks per thread (a few KB each at least). */
+static void run(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
+                int8_t *out, const r50_parallel *par) {
+  if (b->n_out == 0) return;
+  const size_t inner = (size_t)b->dims[b->ndim - 1];
+  job j = {v, b, in1, in2, out, b->n_out / inner, 0};
+  const int32_t threads = r50_par_threads(par);
+  size_t tasks = threads > 1 ? (size_t)threads * 4 : 1;
+  const size_t max_by_size = b->n_out / 4096 + 1;
+  if (tasks > max_by_size) tasks = max_by_size;
+  if (tasks > j.outer) tasks = j.outer;
+  j.per_task = (j.outer + tasks - 1) / tasks;
+  r50_par_run(par, (int32_t)((j.outer + j.per_task - 1) / j.per_task), task, &j);
+}
+
 static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
-                   int8_t *out, int kind) {
+                   int8_t *out, int kind, const r50_parallel *par) {
   vparams v;
   v.kind = kind;
   v.off1 = _mm512_set1_epi32(p->in1_offset);
@@ -101,21 +138,21 @@ static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_
   v.mo = _mm512_set1_epi32(p->out_mult);
   v.ro = _mm512_set1_epi32(-p->out_shift);
   v.lo_sh = _mm512_setzero_si512();
-  walk(&v, &p->bc, in1, in2, out);
+  run(&v, &p->bc, in1, in2, out, par);
 }
 
 void r50_add_s8__avx512vnni(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
-                            int8_t *out) {
-  addsub(p, in1, in2, out, 0);
+                            int8_t *out, const r50_parallel *par) {
+  addsub(p, in1, in2, out, 0, par);
 }
 
 void r50_sub_s8__avx512vnni(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
-                            int8_t *out) {
-  addsub(p, in1, in2, out, 1);
+                            int8_t *out, const r50_parallel *par) {
+  addsub(p, in1, in2, out, 1, par);
 }
 
 void r50_mul_s8__avx512vnni(const r50_mul_s8_params *p, const int8_t *in1, const int8_t *in2,
-                            int8_t *out) {
+                            int8_t *out, const r50_parallel *par) {
   vparams v;
   v.kind = 2;
   v.off1 = _mm512_set1_epi32(p->in1_offset);
@@ -127,7 +164,7 @@ void r50_mul_s8__avx512vnni(const r50_mul_s8_params *p, const int8_t *in1, const
   v.lo_sh = _mm512_set1_epi32(p->out_shift > 0 ? p->out_shift : 0);
   v.ro = _mm512_set1_epi32(p->out_shift > 0 ? 0 : -p->out_shift);
   v.lsh = v.m1 = v.r1 = v.m2 = v.r2 = _mm512_setzero_si512();
-  walk(&v, &p->bc, in1, in2, out);
+  run(&v, &p->bc, in1, in2, out, par);
 }
 
 #else

@@ -1,0 +1,150 @@
+/* Host helper: a pthreads pool implementing r50_parallel (r50.h).
+ *
+ * run() publishes a job as (generation, next task) in one 64-bit atomic;
+ * the caller and the workers claim tasks by compare-and-swap on it, so a
+ * worker can never run a task of a job other than the one it claimed from.
+ * Workers spin briefly between jobs (ops follow each other within
+ * microseconds during an invoke), then sleep on a condition variable. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runtime/error.h"
+#include "r50.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CPU_RELAX() _mm_pause()
+#else
+#define CPU_RELAX() ((void)0)
+#endif
+
+#define SPIN_ITERS 200000
+
+typedef struct {
+  _Atomic uint64_t state; /* generation << 32 | next task */
+  atomic_int done;
+  atomic_int sleepers;
+  atomic_int stop;
+  int32_t n_tasks;
+  r50_task_fn fn;
+  void *ctx;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int32_t n_workers;
+  pthread_t *th;
+} pool;
+
+/* Claim and run tasks of generation gen until none are left. */
+static void work(pool *p, uint32_t gen) {
+  for (;;) {
+    uint64_t v = atomic_load(&p->state);
+    if ((uint32_t)(v >> 32) != gen) return;
+    const uint32_t i = (uint32_t)v;
+    const int32_t n = p->n_tasks;
+    r50_task_fn fn = p->fn;
+    void *ctx = p->ctx;
+    if ((int32_t)i >= n) return;
+    if (!atomic_compare_exchange_weak(&p->state, &v, v + 1)) continue;
+    fn(ctx, (int32_t)i);
+    atomic_fetch_add(&p->done, 1);
+  }
+}
+
+static void *worker(void *arg) {
+  pool *p = arg;
+  uint32_t seen = (uint32_t)(atomic_load(&p->state) >> 32);
+  for (;;) {
+    uint32_t gen = seen;
+    for (int s = 0; s < SPIN_ITERS && !atomic_load(&p->stop); s++) {
+      gen = (uint32_t)(atomic_load(&p->state) >> 32);
+      if (gen != seen) break;
+      CPU_RELAX();
+    }
+    if (gen == seen) {
+      pthread_mutex_lock(&p->mu);
+      atomic_fetch_add(&p->sleepers, 1);
+      while (!atomic_load(&p->stop) && (uint32_t)(atomic_load(&p->state) >> 32) == seen)
+        pthread_cond_wait(&p->cv, &p->mu);
+      atomic_fetch_sub(&p->sleepers, 1);
+      pthread_mutex_unlock(&p->mu);
+      gen = (uint32_t)(atomic_load(&p->state) >> 32);
+    }
+    if (atomic_load(&p->stop)) return NULL;
+    seen = gen;
+    work(p, gen);
+  }
+}
+
+static void pool_run(void *pv, int32_t n, r50_task_fn fn, void *ctx) {
+  pool *p = pv;
+  if (n <= 0) return;
+  p->n_tasks = n;
+  p->fn = fn;
+  p->ctx = ctx;
+  atomic_store(&p->done, 0);
+  const uint32_t gen = (uint32_t)(atomic_load(&p->state) >> 32) + 1;
+  atomic_store(&p->state, (uint64_t)gen << 32);
+  if (atomic_load(&p->sleepers) > 0) {
+    pthread_mutex_lock(&p->mu);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+  }
+  work(p, gen);
+  while (atomic_load(&p->done) < n) CPU_RELAX();
+}
+
+r50_status r50_threadpool_create(int32_t n_threads, r50_parallel *par, r50_error *err) {
+  if (!par) return r50_fail(err, R50_ERR_ARG, "r50_threadpool_create: par is NULL");
+  memset(par, 0, sizeof *par);
+  if (n_threads < 1 || n_threads > 1024)
+    return r50_fail(err, R50_ERR_ARG, "thread count %d out of range 1..1024", (int)n_threads);
+  par->n_threads = 1;
+  if (n_threads == 1) return R50_OK; /* serial: no pool */
+  pool *p = calloc(1, sizeof *p);
+  pthread_t *th = p ? calloc((size_t)n_threads, sizeof *th) : NULL;
+  if (!th) {
+    free(p);
+    return r50_fail(err, R50_ERR_NOMEM, "out of memory for a %d-thread pool", (int)n_threads);
+  }
+  p->th = th;
+  atomic_init(&p->state, 0);
+  atomic_init(&p->done, 0);
+  atomic_init(&p->sleepers, 0);
+  atomic_init(&p->stop, 0);
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->cv, NULL);
+  for (int32_t i = 0; i < n_threads - 1; i++) {
+    if (pthread_create(&th[i], NULL, worker, p) != 0) {
+      par->pool = p;
+      par->n_threads = 1;
+      p->n_workers = i;
+      r50_threadpool_destroy(par);
+      return r50_fail(err, R50_ERR_NOMEM, "cannot start worker thread %d", (int)i);
+    }
+    p->n_workers = i + 1;
+  }
+  par->pool = p;
+  par->run = pool_run;
+  par->n_threads = n_threads;
+  return R50_OK;
+}
+
+void r50_threadpool_destroy(r50_parallel *par) {
+  if (!par) return;
+  pool *p = par->pool;
+  if (p) {
+    pthread_mutex_lock(&p->mu);
+    atomic_store(&p->stop, 1);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    for (int32_t i = 0; i < p->n_workers; i++) pthread_join(p->th[i], NULL);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p->th);
+    free(p);
+  }
+  memset(par, 0, sizeof *par);
+}

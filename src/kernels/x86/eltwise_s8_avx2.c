@@ -1,0 +1,188 @@
+/* int8 ADD / SUB / MUL with AVX2 (8 lanes of int32), bit-exact with the
+ * reference kernels (see eltwise_s8_x86.h); the same code as the AVX-512
+ * file on 8 lanes. Compiled with -mavx2 -mfma only; called only at level
+ * R50_ISA_AVX2 or above. */
+#if defined(__x86_64__) && defined(__AVX2__)
+#include <immintrin.h>
+#include <string.h>
+
+#include "../../runtime/parallel.h"
+#include "eltwise_s8_x86.h"
+
+/* r50_rdbypot(r50_srdhm(x, mult), rsh) on 8 lanes (see conv_s8_avx2.c). */
+static inline __m256i mbqm_core(__m256i x, __m256i mult, __m256i rsh) {
+  const __m256i nudge = _mm256_set1_epi64x(1LL << 30);
+  __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, mult), nudge);
+  __m256i odd = _mm256_add_epi64(
+      _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(mult, 32)), nudge);
+  even = _mm256_srli_epi64(even, 31);
+  odd = _mm256_slli_epi64(odd, 1);
+  __m256i h = _mm256_blend_epi32(even, odd, 0xAA);
+  const __m256i imin = _mm256_set1_epi32(INT32_MIN);
+  const __m256i sat = _mm256_and_si256(_mm256_cmpeq_epi32(x, imin), _mm256_cmpeq_epi32(mult, imin));
+  h = _mm256_blendv_epi8(h, _mm256_set1_epi32(INT32_MAX), sat);
+  const __m256i one = _mm256_set1_epi32(1);
+  const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, rsh), one);
+  const __m256i rem = _mm256_and_si256(h, mask);
+  const __m256i thr = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_srai_epi32(h, 31));
+  const __m256i v = _mm256_srav_epi32(h, rsh);
+  return _mm256_sub_epi32(v, _mm256_cmpgt_epi32(rem, thr));
+}
+
+typedef struct {
+  int kind; /* 0 add, 1 sub, 2 mul */
+  __m256i off1, off2, off_out, lo, hi;
+  __m256i lsh, m1, r1, m2, r2, mo, lo_sh, ro; /* add/sub: lsh = left_shift; mul: lo_sh, ro */
+} vparams;
+
+static inline __m256i elem8(const vparams *v, __m256i x1, __m256i x2) {
+  __m256i r;
+  if (v->kind == 2) {
+    const __m256i prod =
+        _mm256_mullo_epi32(_mm256_add_epi32(x1, v->off1), _mm256_add_epi32(x2, v->off2));
+    r = mbqm_core(_mm256_sllv_epi32(prod, v->lo_sh), v->mo, v->ro);
+  } else {
+    const __m256i a = _mm256_sllv_epi32(_mm256_add_epi32(x1, v->off1), v->lsh);
+    const __m256i b = _mm256_sllv_epi32(_mm256_add_epi32(x2, v->off2), v->lsh);
+    const __m256i sa = mbqm_core(a, v->m1, v->r1), sb = mbqm_core(b, v->m2, v->r2);
+    const __m256i raw = v->kind == 1 ? _mm256_sub_epi32(sa, sb) : _mm256_add_epi32(sa, sb);
+    r = mbqm_core(raw, v->mo, v->ro);
+  }
+  r = _mm256_add_epi32(r, v->off_out);
+  return _mm256_min_epi32(_mm256_max_epi32(r, v->lo), v->hi);
+}
+
+static inline __m256i load8(const int8_t *p, int64_t stride) {
+  if (stride == 0) return _mm256_set1_epi32(p[0]);
+  return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p));
+}
+
+static inline void store8(int8_t *dst, __m256i v) {
+  const __m256i p16 = _mm256_packs_epi32(v, v);
+  const __m256i p8 = _mm256_packs_epi16(p16, p16);
+  _mm_storel_epi64((__m128i *)dst,
+                   _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1)));
+}
+
+/* Outer runs [k0, k1) of the broadcast walk (same order as R50_BCAST_WALK). */
+static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
+                 int8_t *out, size_t k0, size_t k1) {
+  const int32_t nd = b->ndim;
+  const size_t inner = (size_t)b->dims[nd - 1];
+  const int64_t is1 = b->stride1[nd - 1], is2 = b->stride2[nd - 1];
+  int32_t idx[R50_BCAST_MAX_DIMS] = {0};
+  int64_t o1 = 0, o2 = 0;
+  size_t rest = k0;
+  for (int32_t d2 = nd - 2; d2 >= 0; d2--) {
+    idx[d2] = (int32_t)(rest % (size_t)b->dims[d2]);
+    rest /= (size_t)b->dims[d2];
+    o1 += idx[d2] * b->stride1[d2];
+    o2 += idx[d2] * b->stride2[d2];
+  }
+  for (size_t k = k0; k < k1; k++) {
+    const int8_t *a = in1 + o1, *c = in2 + o2;
+    int8_t *d = out + k * inner;
+    size_t i = 0;
+    for (; i + 8 <= inner; i += 8) {
+      const __m256i x1 = load8(a + (is1 ? i : 0), is1);
+      const __m256i x2 = load8(c + (is2 ? i : 0), is2);
+      store8(d + i, elem8(v, x1, x2));
+    }
+    if (i < inner) { /* tail through small buffers (no masked byte loads in AVX2) */
+      int8_t t1[8] = {0}, t2[8] = {0}, t3[8];
+      const size_t n = inner - i;
+      memcpy(t1, is1 ? a + i : a, is1 ? n : 1);
+      memcpy(t2, is2 ? c + i : c, is2 ? n : 1);
+      store8(t3, elem8(v, load8(t1, is1), load8(t2, is2)));
+      memcpy(d + i, t3, n);
+    }
+    for (int32_t d2 = nd - 2; d2 >= 0; d2--) {
+      o1 += b->stride1[d2];
+      o2 += b->stride2[d2];
+      if (++idx[d2] < b->dims[d2]) break;
+      o1 -= b->stride1[d2] * b->dims[d2];
+      o2 -= b->stride2[d2] * b->dims[d2];
+      idx[d2] = 0;
+    }
+  }
+}
+
+typedef struct {
+  const vparams *v;
+  const r50_bcast *b;
+  const int8_t *in1, *in2;
+  int8_t *out;
+  size_t outer, per_task;
+} job;
+
+static void task(void *ctx, int32_t t) {
+  const job *j = (const job *)ctx;
+  const size_t k0 = (size_t)t * j->per_task;
+  const size_t k1 = k0 + j->per_task < j->outer ? k0 + j->per_task : j->outer;
+  walk(j->v, j->b, j->in1, j->in2, j->out, k0, k1);
+}
+
+/* Split the outer runs into about 4 tasks per thread (a few KB each at least). */
+static void run(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
+                int8_t *out, const r50_parallel *par) {
+  if (b->n_out == 0) return;
+  const size_t inner = (size_t)b->dims[b->ndim - 1];
+  job j = {v, b, in1, in2, out, b->n_out / inner, 0};
+  const int32_t threads = r50_par_threads(par);
+  size_t tasks = threads > 1 ? (size_t)threads * 4 : 1;
+  const size_t max_by_size = b->n_out / 4096 + 1;
+  if (tasks > max_by_size) tasks = max_by_size;
+  if (tasks > j.outer) tasks = j.outer;
+  j.per_task = (j.outer + tasks - 1) / tasks;
+  r50_par_run(par, (int32_t)((j.outer + j.per_task - 1) / j.per_task), task, &j);
+}
+
+static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
+                   int8_t *out, int kind, const r50_parallel *par) {
+  vparams v;
+  v.kind = kind;
+  v.off1 = _mm256_set1_epi32(p->in1_offset);
+  v.off2 = _mm256_set1_epi32(p->in2_offset);
+  v.off_out = _mm256_set1_epi32(p->out_offset);
+  v.lo = _mm256_set1_epi32(p->act_min);
+  v.hi = _mm256_set1_epi32(p->act_max);
+  v.lsh = _mm256_set1_epi32(p->left_shift);
+  v.m1 = _mm256_set1_epi32(p->in1_mult);
+  v.r1 = _mm256_set1_epi32(-p->in1_shift);
+  v.m2 = _mm256_set1_epi32(p->in2_mult);
+  v.r2 = _mm256_set1_epi32(-p->in2_shift);
+  v.mo = _mm256_set1_epi32(p->out_mult);
+  v.ro = _mm256_set1_epi32(-p->out_shift);
+  v.lo_sh = _mm256_setzero_si256();
+  run(&v, &p->bc, in1, in2, out, par);
+}
+
+void r50_add_s8__avx2(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
+                            int8_t *out, const r50_parallel *par) {
+  addsub(p, in1, in2, out, 0, par);
+}
+
+void r50_sub_s8__avx2(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
+                            int8_t *out, const r50_parallel *par) {
+  addsub(p, in1, in2, out, 1, par);
+}
+
+void r50_mul_s8__avx2(const r50_mul_s8_params *p, const int8_t *in1, const int8_t *in2,
+                            int8_t *out, const r50_parallel *par) {
+  vparams v;
+  v.kind = 2;
+  v.off1 = _mm256_set1_epi32(p->in1_offset);
+  v.off2 = _mm256_set1_epi32(p->in2_offset);
+  v.off_out = _mm256_set1_epi32(p->out_offset);
+  v.lo = _mm256_set1_epi32(p->act_min);
+  v.hi = _mm256_set1_epi32(p->act_max);
+  v.mo = _mm256_set1_epi32(p->out_mult);
+  v.lo_sh = _mm256_set1_epi32(p->out_shift > 0 ? p->out_shift : 0);
+  v.ro = _mm256_set1_epi32(p->out_shift > 0 ? 0 : -p->out_shift);
+  v.lsh = v.m1 = v.r1 = v.m2 = v.r2 = _mm256_setzero_si256();
+  run(&v, &p->bc, in1, in2, out, par);
+}
+
+#else
+typedef int r50_eltwise_s8_avx2_unused;
+#endif
