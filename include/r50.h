@@ -221,6 +221,9 @@ r50_status r50_threadpool_create(int32_t n_threads, r50_parallel *par, r50_error
 void r50_threadpool_destroy(r50_parallel *par);
 /* Exact arena bytes r50_model_init needs for this model (runs a trial init). */
 r50_status r50_arena_size(const void *tflite, size_t tflite_size, size_t *bytes, r50_error *err);
+/* Same for r50_model_init_ex with these options (NULL = defaults). */
+r50_status r50_arena_size_ex(const void *tflite, size_t tflite_size, const r50_options *options,
+                             size_t *bytes, r50_error *err);
 
 #ifdef __cplusplus
 }

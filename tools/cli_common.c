@@ -45,14 +45,19 @@ int cli_model_load(const char *path, cli_model *l) {
     return cli_exit_for(s);
   }
   size_t need = 0;
-  s = r50_arena_size(l->buf, l->len, &need, &err);
+  /* R50_PLAN=no-stream,no-inplace: planner switches for comparisons (docs/cli.md) */
+  r50_options opt = r50_options_default();
+  const char *plan = getenv("R50_PLAN");
+  if (plan && strstr(plan, "no-stream")) opt.flags |= R50_OPT_NO_STREAM;
+  if (plan && strstr(plan, "no-inplace")) opt.flags |= R50_OPT_NO_INPLACE;
+  s = r50_arena_size_ex(l->buf, l->len, &opt, &need, &err);
   if (s == R50_OK) {
     if (posix_memalign(&l->arena, R50_ARENA_ALIGN, need ? need : R50_ARENA_ALIGN) != 0) {
       fprintf(stderr, "r50: %s: cannot allocate a %zu-byte arena\n", path, need);
       cli_model_unload(l);
       return EXIT_FAIL;
     }
-    s = r50_model_init(&l->m, l->buf, l->len, l->arena, need, &err);
+    s = r50_model_init_ex(&l->m, l->buf, l->len, l->arena, need, &opt, &err);
   }
   if (s != R50_OK) {
     fprintf(stderr, "r50: %s: %s\n", path, err.msg);

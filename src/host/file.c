@@ -42,6 +42,11 @@ r50_status r50_file_read(const char *path, void **buf, size_t *len, r50_error *e
 void r50_file_free(void *buf) { free(buf); }
 
 r50_status r50_arena_size(const void *tflite, size_t tflite_size, size_t *bytes, r50_error *err) {
+  return r50_arena_size_ex(tflite, tflite_size, NULL, bytes, err);
+}
+
+r50_status r50_arena_size_ex(const void *tflite, size_t tflite_size, const r50_options *options,
+                             size_t *bytes, r50_error *err) {
   if (!bytes) return r50_fail(err, R50_ERR_ARG, "r50_arena_size: NULL argument");
   *bytes = 0;
   /* Trial inits: init reports the exact need whenever its descriptors fit, so
@@ -53,7 +58,7 @@ r50_status r50_arena_size(const void *tflite, size_t tflite_size, size_t *bytes,
       return r50_fail(err, R50_ERR_NOMEM, "cannot allocate a %zu-byte trial arena", size);
     r50_model *m = NULL;
     r50_error e;
-    r50_status s = r50_model_init(&m, tflite, tflite_size, arena, size, &e);
+    r50_status s = r50_model_init_ex(&m, tflite, tflite_size, arena, size, options, &e);
     size_t used = s == R50_OK ? r50_model_arena_used(m) : 0;
     free(arena);
     if (s == R50_OK) {

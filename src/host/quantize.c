@@ -437,12 +437,17 @@ r50_status r50_quantize(const void *float_tflite, size_t len, const r50_quant_op
   if (n_samples > 0) {
     size_t need = 0;
     r50_model *m = NULL;
-    if ((s = r50_arena_size(float_tflite, len, &need, err)) != R50_OK) goto out;
+    /* The calibration hook must see every op's output: no streamed regions. */
+    r50_options ropt = r50_options_default();
+    ropt.flags |= R50_OPT_NO_STREAM;
+    if ((s = r50_arena_size_ex(float_tflite, len, &ropt, &need, err)) != R50_OK) goto out;
     if (posix_memalign(&arena, R50_ARENA_ALIGN, need + R50_ARENA_ALIGN) != 0) {
       s = r50_fail(err, R50_ERR_NOMEM, "cannot allocate the calibration arena");
       goto out;
     }
-    if ((s = r50_model_init(&m, float_tflite, len, arena, need + R50_ARENA_ALIGN, err)) != R50_OK) goto out;
+    if ((s = r50_model_init_ex(&m, float_tflite, len, arena, need + R50_ARENA_ALIGN, &ropt, err)) !=
+        R50_OK)
+      goto out;
     if (r50_model_op_count(m) != g.n_ops) {
       s = r50_fail(err, R50_ERR_UNSUPPORTED, "quantize: runtime and graph op counts differ");
       goto out;

@@ -28,11 +28,13 @@ typedef struct {
   int32_t kernel;       /* CONV_*; the x86 kernels need constant weights/bias and groups == 1 */
   r50_conv_params k;
   r50_conv_s8_x86 x;    /* packed weights + params for the x86 kernels */
+  r50_rowmap rows;      /* streamed execution (batch 1) */
 } conv_state;
 
 typedef struct {
   int32_t is_float;
   r50_dwconv_params k;
+  r50_rowmap rows;
 } dwconv_state;
 
 /* ---- shared validation helpers (also used in spirit by op_fc.c) ---- */
@@ -231,6 +233,11 @@ static r50_status io_common(r50_prep *p, const r50_tensor **in, const r50_tensor
 
 /* ---- CONV_2D ---- */
 
+static void conv_eval_rows(const r50_op *op, const void *state, void *const *tdata, void *scratch,
+                           int32_t y0, int32_t y1);
+static void set_rows(r50_prep *p, r50_rowmap *rm, r50_op_eval_rows_fn fn, int32_t batch,
+                     int32_t stride_h, int32_t pad_top, int32_t filter_h, int32_t dilation_h);
+
 static r50_status conv_prepare(r50_prep *p) {
   const r50_tensor *in, *w, *bias, *out;
   r50_status s = io_common(p, &in, &w, &bias, &out);
@@ -285,6 +292,8 @@ static r50_status conv_prepare(r50_prep *p) {
     st->kernel = vnni ? CONV_AVX512VNNI : CONV_AVX2;
   }
 #endif
+  set_rows(p, &st->rows, conv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
+           k->dilation_h);
   return R50_OK;
 }
 
@@ -292,32 +301,65 @@ static const void *opt_input(const r50_op *op, void *const *tdata, int32_t i) {
   return i < op->n_inputs && op->inputs[i] >= 0 ? tdata[op->inputs[i]] : NULL;
 }
 
-static void conv_eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
-  const conv_state *st = (const conv_state *)state;
+/* Whole output, or (rows != NULL) output rows [y0, y1) of a batch-1 tensor
+ * with the input view starting at r50_rowmap_lo(y0): the same kernels with
+ * the band's geometry (r50_rowband). */
+static void conv_run(const r50_op *op, const conv_state *st, void *const *tdata, void *scratch,
+                     const r50_rowmap *rows, int32_t y0, int32_t y1) {
   const void *in = tdata[op->inputs[0]], *w = tdata[op->inputs[1]], *b = opt_input(op, tdata, 2);
   void *out = tdata[op->outputs[0]];
 #if defined(__x86_64__)
-  if (st->kernel == CONV_AVX512VNNI) {
-    r50_conv2d_s8__avx512vnni(&st->x, (const int8_t *)in, (int8_t *)out, scratch,
-                              r50_parallel_current());
-    return;
-  }
-  if (st->kernel == CONV_AVX2) {
-    r50_conv2d_s8__avx2(&st->x, (const int8_t *)in, (int8_t *)out, scratch,
-                        r50_parallel_current());
+  if (st->kernel == CONV_AVX512VNNI || st->kernel == CONV_AVX2) {
+    r50_conv_s8_x86 x = st->x;
+    if (rows) {
+      r50_rowband(rows, y0, y1, &x.p.in_h, &x.p.out_h, &x.p.pad_top);
+      x.M = x.p.batch * x.p.out_h * x.p.out_w;
+    }
+    if (st->kernel == CONV_AVX512VNNI)
+      r50_conv2d_s8__avx512vnni(&x, (const int8_t *)in, (int8_t *)out, scratch,
+                                r50_parallel_current());
+    else
+      r50_conv2d_s8__avx2(&x, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
     return;
   }
 #else
   (void)scratch;
 #endif
+  r50_conv_params k = st->k;
+  if (rows) r50_rowband(rows, y0, y1, &k.in_h, &k.out_h, &k.pad_top);
   if (st->is_float)
-    r50_conv2d_f32_ref(&st->k, (const float *)in, (const float *)w, (const float *)b, (float *)out);
+    r50_conv2d_f32_ref(&k, (const float *)in, (const float *)w, (const float *)b, (float *)out);
   else
-    r50_conv2d_s8_ref(&st->k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
+    r50_conv2d_s8_ref(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
                       (int8_t *)out);
 }
 
+static void conv_eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
+  conv_run(op, (const conv_state *)state, tdata, scratch, NULL, 0, 0);
+}
+
+static void conv_eval_rows(const r50_op *op, const void *state, void *const *tdata, void *scratch,
+                           int32_t y0, int32_t y1) {
+  const conv_state *st = (const conv_state *)state;
+  conv_run(op, st, tdata, scratch, &st->rows, y0, y1);
+}
+
+/* Row map of a batch-1 conv / depthwise conv (vertical geometry). */
+static void set_rows(r50_prep *p, r50_rowmap *rm, r50_op_eval_rows_fn fn, int32_t batch,
+                     int32_t stride_h, int32_t pad_top, int32_t filter_h, int32_t dilation_h) {
+  if (batch != 1) return;
+  rm->eval_rows = fn;
+  rm->stride = stride_h;
+  rm->pad = pad_top;
+  rm->window = (filter_h - 1) * dilation_h + 1;
+  rm->spatial = 1u; /* input 0; weights and bias are read whole */
+  p->rows = *rm;
+}
+
 /* ---- DEPTHWISE_CONV_2D ---- */
+
+static void dwconv_eval_rows(const r50_op *op, const void *state, void *const *tdata,
+                             void *scratch, int32_t y0, int32_t y1);
 
 static r50_status dwconv_prepare(r50_prep *p) {
   const r50_tensor *in, *w, *bias, *out;
@@ -365,19 +407,33 @@ static r50_status dwconv_prepare(r50_prep *p) {
     return s;
   p->state = st;
   p->scratch_bytes = r50_dwconv_scratch_bytes(k);
+  set_rows(p, &st->rows, dwconv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
+           k->dilation_h);
   return R50_OK;
 }
 
-static void dwconv_eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
-  const dwconv_state *st = (const dwconv_state *)state;
+static void dwconv_run(const r50_op *op, const dwconv_state *st, void *const *tdata, void *scratch,
+                       const r50_rowmap *rows, int32_t y0, int32_t y1) {
   const void *in = tdata[op->inputs[0]], *w = tdata[op->inputs[1]], *b = opt_input(op, tdata, 2);
   void *out = tdata[op->outputs[0]];
+  r50_dwconv_params k = st->k;
+  if (rows) r50_rowband(rows, y0, y1, &k.in_h, &k.out_h, &k.pad_top);
   if (st->is_float)
-    r50_dwconv2d_f32_ref(&st->k, (const float *)in, (const float *)w, (const float *)b,
-                         (float *)out, scratch);
+    r50_dwconv2d_f32_ref(&k, (const float *)in, (const float *)w, (const float *)b, (float *)out,
+                         scratch);
   else
-    r50_dwconv2d_s8_ref(&st->k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
+    r50_dwconv2d_s8_ref(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
                         (int8_t *)out, scratch);
+}
+
+static void dwconv_eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
+  dwconv_run(op, (const dwconv_state *)state, tdata, scratch, NULL, 0, 0);
+}
+
+static void dwconv_eval_rows(const r50_op *op, const void *state, void *const *tdata,
+                             void *scratch, int32_t y0, int32_t y1) {
+  const dwconv_state *st = (const dwconv_state *)state;
+  dwconv_run(op, st, tdata, scratch, &st->rows, y0, y1);
 }
 
 const r50_op_impl r50_op_conv_2d = {R50_OP_CONV_2D, conv_prepare, conv_eval};

@@ -11,6 +11,7 @@
  *    QuantizeMultiplier (any shift).
  * uint8 / int16 arithmetic is refused. */
 #include <stdio.h>
+#include <string.h>
 
 #include "../kernels/dispatch.h"
 #include "../kernels/quant.h"
@@ -30,6 +31,9 @@ typedef struct {
     r50_mul_s8_params mul;
     r50_binary_f32_params f32;
   } k;
+  /* streamed execution: input shapes, input k row-mapped when bit k set */
+  int32_t nd[2], dims[2][R50_BCAST_MAX_DIMS];
+  uint32_t spatial;
 } eltwise_state;
 
 static void fmt_shape(char *buf, size_t n, int32_t nd, const int32_t *d) {
@@ -51,6 +55,39 @@ static r50_status q_lt1(r50_prep *p, double m, const char *what, int32_t *mult, 
   if (*shift > 0)
     return r50_prep_fail(p, R50_ERR_UNSUPPORTED, "%s rescale factor %g rounds to >= 1", what, m);
   return R50_OK;
+}
+
+static void eval_rows(const r50_op *op, const void *state, void *const *tdata, void *scratch,
+                      int32_t y0, int32_t y1);
+
+/* Streamable when the output is batch-1 NHWC and each input either has the
+ * output's shape (row-mapped, not a constant) or broadcasts over N and H. */
+static void set_rows(r50_prep *p, eltwise_state *st, const r50_tensor *a, const r50_tensor *b,
+                     const r50_tensor *o) {
+  if (o->ndim != 4 || o->dims[0] != 1) return;
+  const r50_tensor *in[2] = {a, b};
+  uint32_t spatial = 0;
+  for (int k = 0; k < 2; k++) {
+    const r50_tensor *t = in[k];
+    st->nd[k] = t->ndim;
+    for (int32_t d = 0; d < t->ndim; d++) st->dims[k][d] = t->dims[d];
+    int same = t->ndim == 4;
+    for (int32_t d = 0; same && d < 4; d++) same = t->dims[d] == o->dims[d];
+    if (same && !t->data) {
+      spatial |= 1u << k;
+    } else {
+      /* right-aligned: H is dim ndim-3, N is dim ndim-4 */
+      if (t->ndim >= 3 && t->dims[t->ndim - 3] != 1) return;
+      if (t->ndim >= 4 && t->dims[t->ndim - 4] != 1) return;
+    }
+  }
+  if (!spatial) return;
+  st->spatial = spatial;
+  p->rows.eval_rows = eval_rows;
+  p->rows.stride = 1;
+  p->rows.pad = 0;
+  p->rows.window = 1;
+  p->rows.spatial = spatial;
 }
 
 static r50_status prepare_common(r50_prep *p, int32_t kind) {
@@ -126,6 +163,7 @@ static r50_status prepare_common(r50_prep *p, int32_t kind) {
   }
   r50_bcast_init(bc, a->ndim, a->dims, b->ndim, b->dims);
   st->isa = r50_isa_active();
+  set_rows(p, st, a, b, o);
   p->state = st;
   p->scratch_bytes = 0;
   return R50_OK;
@@ -135,11 +173,7 @@ static r50_status prepare_add(r50_prep *p) { return prepare_common(p, K_ADD); }
 static r50_status prepare_sub(r50_prep *p) { return prepare_common(p, K_SUB); }
 static r50_status prepare_mul(r50_prep *p) { return prepare_common(p, K_MUL); }
 
-static void eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
-  (void)scratch;
-  const eltwise_state *st = state;
-  const void *a = tdata[op->inputs[0]], *b = tdata[op->inputs[1]];
-  void *o = tdata[op->outputs[0]];
+static void eval_with(const eltwise_state *st, const void *a, const void *b, void *o) {
 #if defined(__x86_64__)
   if (st->dtype == R50_DTYPE_INT8 && st->isa >= R50_ISA_AVX512VNNI) {
     switch (st->kind) {
@@ -171,6 +205,28 @@ static void eval(const r50_op *op, const void *state, void *const *tdata, void *
       default: r50_mul_f32_ref(&st->k.f32, a, b, o); break;
     }
   }
+}
+
+static void eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
+  (void)scratch;
+  eval_with(state, tdata[op->inputs[0]], tdata[op->inputs[1]], tdata[op->outputs[0]]);
+}
+
+/* Rows [y0, y1): the same kernels with the broadcast rebuilt for the band
+ * (row-mapped inputs get H = y1 - y0; broadcast inputs keep their shape). */
+static void eval_rows(const r50_op *op, const void *state, void *const *tdata, void *scratch,
+                      int32_t y0, int32_t y1) {
+  (void)scratch;
+  eltwise_state st = *(const eltwise_state *)state;
+  int32_t dims[2][R50_BCAST_MAX_DIMS];
+  memcpy(dims, st.dims, sizeof dims);
+  for (int k = 0; k < 2; k++)
+    if ((st.spatial >> k) & 1u) dims[k][1] = y1 - y0;
+  r50_bcast *bc = st.dtype == R50_DTYPE_FLOAT32 ? &st.k.f32.bc
+                  : st.kind == K_MUL            ? &st.k.mul.bc
+                                                : &st.k.addsub.bc;
+  r50_bcast_init(bc, st.nd[0], dims[0], st.nd[1], dims[1]);
+  eval_with(&st, tdata[op->inputs[0]], tdata[op->inputs[1]], tdata[op->outputs[0]]);
 }
 
 const r50_op_impl r50_op_add = {R50_OP_ADD, prepare_add, eval};
