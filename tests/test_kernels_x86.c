@@ -6,8 +6,11 @@
  *    1x1/3x3/7x7 and rectangular filters, strides 1 and 2, dilation, SAME/VALID,
  *    batch 1-2, extreme zero points, multipliers tiny / ~1 / > 1, per-tensor and
  *    per-channel, all fused activation ranges, with and without bias;
+ *  - the thread pool: many short jobs back to back, every task run exactly
+ *    once and only while its job is running;
  *  - ADD / SUB / MUL over random broadcast shapes (same shape, per-channel
  *    vector, scalar, odd lengths), offsets, multipliers and shifts, in place. */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +38,42 @@ static int32_t pick(const int32_t *v, int n) { return v[rnd() % (uint32_t)n]; }
 
 /* The sweeps run serially, then again through 2- and 3-thread pools. */
 static const r50_parallel *g_par = NULL;
+
+
+/* ---- thread pool stress (not x86-specific) ---- */
+typedef struct {
+  atomic_int alive, count;
+  int32_t n;
+} pool_job;
+static atomic_long g_pool_bad;
+static void pool_fn(void *ctx, int32_t t) {
+  pool_job *j = (pool_job *)ctx;
+  if (!atomic_load(&j->alive) || t < 0 || t >= j->n) atomic_fetch_add(&g_pool_bad, 1);
+  for (volatile int k = 0; k < (t * 37) % 200; k++) {
+  }
+  atomic_fetch_add(&j->count, 1);
+}
+static void test_pool(void) {
+  for (int threads = 2; threads <= 3; threads++) {
+    r50_parallel par;
+    r50_error e;
+    CHECK(r50_threadpool_create(threads, &par, &e) == R50_OK);
+    pool_job jobs[2];
+    for (long it = 0; it < 300000; it++) {
+      pool_job *j = &jobs[it & 1];
+      j->n = 2 + (int32_t)(it % 7);
+      atomic_store(&j->count, 0);
+      atomic_store(&j->alive, 1);
+      par.run(par.pool, j->n, pool_fn, j);
+      if (atomic_load(&j->count) != j->n) atomic_fetch_add(&g_pool_bad, 1);
+      atomic_store(&j->alive, 0);
+    }
+    r50_threadpool_destroy(&par);
+    CHECK_MSG(atomic_load(&g_pool_bad) == 0, "%d threads: %ld bad task runs", threads,
+              atomic_load(&g_pool_bad));
+  }
+  printf("thread pool: 2x300000 jobs, %ld bad task runs\n", atomic_load(&g_pool_bad));
+}
 
 #if defined(__x86_64__)
 static void test_requant(r50_isa isa) {
@@ -253,6 +292,7 @@ static void eltwise_cases(r50_isa isa) {
 #endif
 
 int main(void) {
+  test_pool();
 #if defined(__x86_64__)
   const r50_isa best = r50_isa_best();
   printf("CPU best ISA: %s\n", r50_isa_name(best));

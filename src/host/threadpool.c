@@ -1,8 +1,9 @@
 /* Host helper: a pthreads pool implementing r50_parallel (r50.h).
  *
  * run() publishes a job as (generation, next task) in one 64-bit atomic;
- * the caller and the workers claim tasks by compare-and-swap on it, so a
- * worker can never run a task of a job other than the one it claimed from.
+ * the caller and the workers claim tasks by compare-and-swap on it. Before the
+ * job's parameters change, the old generation is closed (next = all ones), so
+ * a claim can only succeed on the job whose parameters the claimer read.
  * Workers spin briefly between jobs (ops follow each other within
  * microseconds during an invoke), then sleep on a condition variable. */
 #define _POSIX_C_SOURCE 200809L
@@ -46,7 +47,7 @@ static void work(pool *p, uint32_t gen) {
     const int32_t n = p->n_tasks;
     r50_task_fn fn = p->fn;
     void *ctx = p->ctx;
-    if ((int32_t)i >= n) return;
+    if (i >= (uint32_t)n) return;
     if (!atomic_compare_exchange_weak(&p->state, &v, v + 1)) continue;
     fn(ctx, (int32_t)i);
     atomic_fetch_add(&p->done, 1);
@@ -81,6 +82,10 @@ static void *worker(void *arg) {
 static void pool_run(void *pv, int32_t n, r50_task_fn fn, void *ctx) {
   pool *p = pv;
   if (n <= 0) return;
+  /* Close the previous job first: a worker holding a stale (gen, i) snapshot
+   * must fail its compare-and-swap before n/fn/ctx change under it. */
+  const uint64_t prev = atomic_load(&p->state);
+  atomic_store(&p->state, (prev & ~(uint64_t)0xFFFFFFFFu) | 0xFFFFFFFFu);
   p->n_tasks = n;
   p->fn = fn;
   p->ctx = ctx;
