@@ -77,6 +77,7 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
   }
   r50_graph_plan plan;
   r50_plan_graph(g, m->scratch_bytes, plan_flags, NULL, work, &plan);
+  m->stream.step_rows = 1; /* one sink row per step: the smallest windows */
   int32_t best_b = 0;
   size_t best = plan.peak;
   for (int32_t b = 2; stream && b <= no; b++) {

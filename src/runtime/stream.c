@@ -121,13 +121,15 @@ static void schedule(const r50_graph *g, const r50_rowmap *rows, void *const *st
   }
   const int32_t sink = g->ops[s->b - 1].outputs[0];
   const int32_t h = rows_of(&g->tensors[sink]);
-  for (int32_t y = 1; y <= h + 1; y++) {
-    if (y > h) /* last step: complete every whole tensor */
-      for (int32_t t = 0; t < g->n_tensors; t++)
-        if (s->kind[t] == R50_STREAM_WHOLE) s->req[t] = rows_of(&g->tensors[t]);
-    if (y <= h) s->req[sink] = y;
+  const int32_t chunk = s->step_rows > 0 ? s->step_rows : 1;
+  for (int32_t y = chunk; y < h + chunk; y += chunk) {
+    s->req[sink] = y < h ? y : h;
     step(g, rows, state, s, tdata, scratch, exec);
   }
+  /* last step: complete every whole tensor */
+  for (int32_t t = 0; t < g->n_tensors; t++)
+    if (s->kind[t] == R50_STREAM_WHOLE) s->req[t] = rows_of(&g->tensors[t]);
+  step(g, rows, state, s, tdata, scratch, exec);
 }
 
 void r50_stream_dry_run(const r50_graph *g, const r50_rowmap *rows, r50_stream *s, int32_t a,

@@ -32,6 +32,7 @@ enum { R50_STREAM_OUTSIDE = 0, R50_STREAM_WHOLE = 1, R50_STREAM_WINDOW = 2 };
 
 typedef struct {
   int32_t a, b;              /* region [a, b); a == b: no region */
+  int32_t step_rows;         /* sink rows pulled per step (>= 1): more rows, fewer calls, wider windows */
   int32_t *cap;              /* [n_tensors] window rows (0: whole tensor / not in region) */
   int32_t *produced, *base;  /* [n_tensors] run state: rows done, first row kept */
   int32_t *req;              /* [n_tensors] per-step work array */
