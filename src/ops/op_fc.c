@@ -18,14 +18,20 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "../kernels/dispatch.h"
 #include "../kernels/quant.h"
 #include "../kernels/ref/fc.h"
+#include "../kernels/x86/conv_s8_x86.h"
+#include "../runtime/parallel.h"
 #include "ops.h"
 
 typedef struct {
   int32_t is_float;
+  int32_t isa;         /* int8 with constant weights: x86 GEMM kernel level, else R50_ISA_REF */
   r50_fc_params k;
+  r50_conv_s8_x86 x;   /* the FC as a 1x1 convolution over `batch` pixels */
 } fc_state;
 
 static r50_status fc_act_type(r50_prep *p, const r50_tensor *t, const char *role) {
@@ -206,15 +212,50 @@ static r50_status fc_prepare(r50_prep *p) {
   }
   p->state = st;
   p->scratch_bytes = 0;
+#if defined(__x86_64__)
+  const r50_isa isa = r50_isa_active();
+  if (!st->is_float && isa >= R50_ISA_AVX2 && w->data && (!bias || bias->data)) {
+    r50_conv_params c;
+    memset(&c, 0, sizeof c);
+    c.batch = k->batch;
+    c.in_h = c.in_w = c.out_h = c.out_w = 1;
+    c.in_c = c.filter_in_c = depth;
+    c.out_c = units;
+    c.filter_h = c.filter_w = 1;
+    c.groups = c.stride_h = c.stride_w = c.dilation_h = c.dilation_w = 1;
+    c.q = k->q;
+    const int vnni = isa >= R50_ISA_AVX512VNNI;
+    void *mem = r50_prep_alloc(p, vnni ? r50_conv_s8_x86_mem__avx512vnni(&c)
+                                       : r50_conv_s8_x86_mem__avx2(&c));
+    if (!mem) return R50_ERR_ARENA;
+    const int8_t *wd = (const int8_t *)w->data;
+    const int32_t *bd = bias ? (const int32_t *)bias->data : NULL;
+    p->scratch_bytes = vnni ? r50_conv_s8_x86_prepare__avx512vnni(&st->x, &c, wd, bd, mem)
+                            : r50_conv_s8_x86_prepare__avx2(&st->x, &c, wd, bd, mem);
+    st->isa = vnni ? R50_ISA_AVX512VNNI : R50_ISA_AVX2;
+  }
+#endif
   return R50_OK;
 }
 
 static void fc_eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
-  (void)scratch;
   const fc_state *st = (const fc_state *)state;
   const void *in = tdata[op->inputs[0]], *w = tdata[op->inputs[1]];
   const void *b = op->n_inputs > 2 && op->inputs[2] >= 0 ? tdata[op->inputs[2]] : NULL;
   void *out = tdata[op->outputs[0]];
+#if defined(__x86_64__)
+  if (st->isa == R50_ISA_AVX512VNNI) {
+    r50_conv2d_s8__avx512vnni(&st->x, (const int8_t *)in, (int8_t *)out, scratch,
+                              r50_parallel_current());
+    return;
+  }
+  if (st->isa == R50_ISA_AVX2) {
+    r50_conv2d_s8__avx2(&st->x, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
+    return;
+  }
+#else
+  (void)scratch;
+#endif
   if (st->is_float)
     r50_fc_f32_ref(&st->k, (const float *)in, (const float *)w, (const float *)b, (float *)out);
   else

@@ -86,6 +86,13 @@ static inline void x86_gather_row_s8(const r50_conv_params *p, const int8_t *inp
       continue;
     }
     const int8_t *row = in_b + (size_t)iy * p->in_w * p->in_c;
+    if (p->dilation_w == 1 && ix0 >= 0 && ix0 + fw <= p->in_w) {
+      /* whole filter row inside the image: one contiguous run of fw * fic bytes */
+      const int8_t *s = row + (size_t)ix0 * p->in_c;
+      const int32_t n = fw * fic;
+      for (int32_t i = 0; i < n; i++) d[i] = (int8_t)((uint8_t)s[i] ^ xr);
+      continue;
+    }
     for (int32_t kx = 0; kx < fw; kx++) {
       const int32_t ix = ix0 + kx * p->dilation_w;
       int8_t *dd = d + (size_t)kx * fic;
