@@ -137,8 +137,9 @@ r50_options r50_options_default(void) {
   return o;
 }
 
-r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_size, void *arena,
-                             size_t arena_size, const r50_options *options, r50_error *err) {
+/* Arguments common to both entries; on success *m is the handle, first in the arena. */
+static r50_status init_begin(r50_model **out, void *arena, size_t arena_size, r50_bump *mem,
+                             r50_model **m, r50_error *err) {
   if (err) {
     err->status = R50_OK;
     err->arena_needed = 0;
@@ -146,24 +147,26 @@ r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_
   }
   if (!out) return r50_fail(err, R50_ERR_ARG, "model handle pointer is NULL");
   *out = NULL;
-  if (!tflite) return r50_fail(err, R50_ERR_ARG, "model buffer is NULL");
-  if (!is_aligned(tflite, R50_MODEL_ALIGN))
-    return r50_fail(err, R50_ERR_ARG, "model buffer must be %d-byte aligned", R50_MODEL_ALIGN);
   if (!arena && arena_size) return r50_fail(err, R50_ERR_ARG, "arena is NULL");
   if (arena && !is_aligned(arena, R50_ARENA_ALIGN))
     return r50_fail(err, R50_ERR_ARG, "arena must be %d-byte aligned", R50_ARENA_ALIGN);
-  const r50_options defaults = r50_options_default();
-  if (!options) options = &defaults;
-
-  r50_bump mem = {(uint8_t *)arena, arena ? arena_size : 0, 0};
-  r50_model *m = r50_bump_alloc(&mem, sizeof *m, 16);
-  if (!m) {
+  mem->base = (uint8_t *)arena;
+  mem->size = arena ? arena_size : 0;
+  mem->used = 0;
+  *m = r50_bump_alloc(mem, sizeof **m, 16);
+  if (!*m) {
     if (err) err->arena_needed = 0;
     return r50_fail(err, R50_ERR_ARENA, "arena of %zu bytes cannot even hold the model handle",
                     arena_size);
   }
-  r50_status s = r50_tflite_read(tflite, tflite_size, &options->limits, &mem, &m->g, err);
-  if (s != R50_OK) return s;
+  return R50_OK;
+}
+
+/* Everything after the graph is in m->g: op support, prepare, memory plan. */
+static r50_status init_graph(r50_model **out, r50_model *m, r50_bump *mem_, size_t arena_size,
+                             const r50_options *options, r50_error *err) {
+  r50_bump mem = *mem_;
+  r50_status s;
   const r50_graph *g = &m->g;
   const int32_t no = g->n_ops, nt = g->n_tensors;
 
@@ -226,6 +229,50 @@ r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_
   m->magic = R50_MODEL_MAGIC;
   *out = m;
   return R50_OK;
+}
+
+r50_status r50_model_init_ex(r50_model **out, const void *tflite, size_t tflite_size, void *arena,
+                             size_t arena_size, const r50_options *options, r50_error *err) {
+  if (err) {
+    err->status = R50_OK;
+    err->arena_needed = 0;
+    err->msg[0] = 0;
+  }
+  if (!out) return r50_fail(err, R50_ERR_ARG, "model handle pointer is NULL");
+  *out = NULL;
+  if (!tflite) return r50_fail(err, R50_ERR_ARG, "model buffer is NULL");
+  if (!is_aligned(tflite, R50_MODEL_ALIGN))
+    return r50_fail(err, R50_ERR_ARG, "model buffer must be %d-byte aligned", R50_MODEL_ALIGN);
+  const r50_options defaults = r50_options_default();
+  if (!options) options = &defaults;
+  r50_bump mem;
+  r50_model *m;
+  r50_status s = init_begin(out, arena, arena_size, &mem, &m, err);
+  if (s != R50_OK) return s;
+  s = r50_tflite_read(tflite, tflite_size, &options->limits, &mem, &m->g, err);
+  if (s != R50_OK) return s;
+  return init_graph(out, m, &mem, arena_size, options, err);
+}
+
+r50_status r50_model_init_graph(r50_model **out, const r50_graph *g, void *arena,
+                                size_t arena_size, const r50_options *options, r50_error *err) {
+  if (err) {
+    err->status = R50_OK;
+    err->arena_needed = 0;
+    err->msg[0] = 0;
+  }
+  if (!g) {
+    if (out) *out = NULL;
+    return r50_fail(err, R50_ERR_ARG, "graph is NULL");
+  }
+  const r50_options defaults = r50_options_default();
+  if (!options) options = &defaults;
+  r50_bump mem;
+  r50_model *m;
+  r50_status s = init_begin(out, arena, arena_size, &mem, &m, err);
+  if (s != R50_OK) return s;
+  m->g = *g;
+  return init_graph(out, m, &mem, arena_size, options, err);
 }
 
 r50_status r50_model_init(r50_model **model, const void *tflite, size_t tflite_size, void *arena,

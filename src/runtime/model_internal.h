@@ -15,4 +15,12 @@ uint32_t r50_model_plan_flags(const r50_model *m);
 int r50_model_plan_region(const r50_model *m, int32_t *a, int32_t *b, const size_t **window_bytes);
 int64_t r50_model_tensor_offset(const r50_model *m, int32_t t);
 int64_t r50_model_scratch_offset(const r50_model *m, int32_t o);
+
+/* r50_model_init_ex over an already built graph instead of .tflite bytes (the
+ * code generator's const tables): the same prepare and the same deterministic
+ * plan. The graph is trusted (it must satisfy graph.h's contracts, as the
+ * reader's output does); *g is copied into the arena, the arrays it points to
+ * must outlive the model. No flatbuffer parsing. */
+r50_status r50_model_init_graph(r50_model **model, const r50_graph *g, void *arena,
+                                size_t arena_size, const r50_options *options, r50_error *err);
 #endif
