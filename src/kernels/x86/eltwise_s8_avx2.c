@@ -10,7 +10,9 @@
 #include "eltwise_s8_x86.h"
 
 /* r50_rdbypot(r50_srdhm(x, mult), rsh) on 8 lanes (see conv_s8_avx2.c). */
-static inline __m256i mbqm_core(__m256i x, __m256i mult, __m256i rsh) {
+/* sat = 0 when no multiplier is INT32_MIN (always, for multipliers from
+ * QuantizeMultiplier): the INT32_MIN * INT32_MIN saturation cannot occur. */
+static inline __m256i mbqm_core(__m256i x, __m256i mult, __m256i rsh, int sat) {
   const __m256i nudge = _mm256_set1_epi64x(1LL << 30);
   __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, mult), nudge);
   __m256i odd = _mm256_add_epi64(
@@ -19,8 +21,10 @@ static inline __m256i mbqm_core(__m256i x, __m256i mult, __m256i rsh) {
   odd = _mm256_slli_epi64(odd, 1);
   __m256i h = _mm256_blend_epi32(even, odd, 0xAA);
   const __m256i imin = _mm256_set1_epi32(INT32_MIN);
-  const __m256i sat = _mm256_and_si256(_mm256_cmpeq_epi32(x, imin), _mm256_cmpeq_epi32(mult, imin));
-  h = _mm256_blendv_epi8(h, _mm256_set1_epi32(INT32_MAX), sat);
+  if (sat) {
+    const __m256i s = _mm256_and_si256(_mm256_cmpeq_epi32(x, imin), _mm256_cmpeq_epi32(mult, imin));
+    h = _mm256_blendv_epi8(h, _mm256_set1_epi32(INT32_MAX), s);
+  }
   const __m256i one = _mm256_set1_epi32(1);
   const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, rsh), one);
   const __m256i rem = _mm256_and_si256(h, mask);
@@ -31,6 +35,7 @@ static inline __m256i mbqm_core(__m256i x, __m256i mult, __m256i rsh) {
 
 typedef struct {
   int kind; /* 0 add, 1 sub, 2 mul */
+  int sat;  /* some multiplier is INT32_MIN: keep the saturation test */
   __m256i off1, off2, off_out, lo, hi;
   __m256i lsh, m1, r1, m2, r2, mo, lo_sh, ro; /* add/sub: lsh = left_shift; mul: lo_sh, ro */
 } vparams;
@@ -40,13 +45,13 @@ static inline __m256i elem8(const vparams *v, __m256i x1, __m256i x2) {
   if (v->kind == 2) {
     const __m256i prod =
         _mm256_mullo_epi32(_mm256_add_epi32(x1, v->off1), _mm256_add_epi32(x2, v->off2));
-    r = mbqm_core(_mm256_sllv_epi32(prod, v->lo_sh), v->mo, v->ro);
+    r = mbqm_core(_mm256_sllv_epi32(prod, v->lo_sh), v->mo, v->ro, v->sat);
   } else {
     const __m256i a = _mm256_sllv_epi32(_mm256_add_epi32(x1, v->off1), v->lsh);
     const __m256i b = _mm256_sllv_epi32(_mm256_add_epi32(x2, v->off2), v->lsh);
-    const __m256i sa = mbqm_core(a, v->m1, v->r1), sb = mbqm_core(b, v->m2, v->r2);
+    const __m256i sa = mbqm_core(a, v->m1, v->r1, v->sat), sb = mbqm_core(b, v->m2, v->r2, v->sat);
     const __m256i raw = v->kind == 1 ? _mm256_sub_epi32(sa, sb) : _mm256_add_epi32(sa, sb);
-    r = mbqm_core(raw, v->mo, v->ro);
+    r = mbqm_core(raw, v->mo, v->ro, v->sat);
   }
   r = _mm256_add_epi32(r, v->off_out);
   return _mm256_min_epi32(_mm256_max_epi32(r, v->lo), v->hi);
@@ -141,6 +146,7 @@ static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_
                    int8_t *out, int kind, const r50_parallel *par) {
   vparams v;
   v.kind = kind;
+  v.sat = p->in1_mult == INT32_MIN || p->in2_mult == INT32_MIN || p->out_mult == INT32_MIN;
   v.off1 = _mm256_set1_epi32(p->in1_offset);
   v.off2 = _mm256_set1_epi32(p->in2_offset);
   v.off_out = _mm256_set1_epi32(p->out_offset);
@@ -171,6 +177,7 @@ void r50_mul_s8__avx2(const r50_mul_s8_params *p, const int8_t *in1, const int8_
                             int8_t *out, const r50_parallel *par) {
   vparams v;
   v.kind = 2;
+  v.sat = p->out_mult == INT32_MIN;
   v.off1 = _mm256_set1_epi32(p->in1_offset);
   v.off2 = _mm256_set1_epi32(p->in2_offset);
   v.off_out = _mm256_set1_epi32(p->out_offset);

@@ -8,7 +8,9 @@
 #include "eltwise_s8_x86.h"
 
 /* r50_rdbypot(r50_srdhm(x, mult), rsh) on 16 lanes (see conv_s8_avx512vnni.c). */
-static inline __m512i mbqm_core(__m512i x, __m512i mult, __m512i rsh) {
+/* sat = 0 when no multiplier is INT32_MIN (always, for multipliers from
+ * QuantizeMultiplier): the INT32_MIN * INT32_MIN saturation cannot occur. */
+static inline __m512i mbqm_core(__m512i x, __m512i mult, __m512i rsh, int sat) {
   const __m512i nudge = _mm512_set1_epi64(1LL << 30);
   __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, mult), nudge);
   __m512i odd = _mm512_add_epi64(
@@ -17,8 +19,10 @@ static inline __m512i mbqm_core(__m512i x, __m512i mult, __m512i rsh) {
   odd = _mm512_slli_epi64(odd, 1);
   __m512i h = _mm512_mask_blend_epi32(0xAAAA, even, odd);
   const __m512i imin = _mm512_set1_epi32(INT32_MIN);
-  const __mmask16 sat = _mm512_cmpeq_epi32_mask(x, imin) & _mm512_cmpeq_epi32_mask(mult, imin);
-  h = _mm512_mask_mov_epi32(h, sat, _mm512_set1_epi32(INT32_MAX));
+  if (sat) {
+    const __mmask16 s = _mm512_cmpeq_epi32_mask(x, imin) & _mm512_cmpeq_epi32_mask(mult, imin);
+    h = _mm512_mask_mov_epi32(h, s, _mm512_set1_epi32(INT32_MAX));
+  }
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, rsh), one);
   const __m512i rem = _mm512_and_si512(h, mask);
@@ -29,6 +33,7 @@ static inline __m512i mbqm_core(__m512i x, __m512i mult, __m512i rsh) {
 
 typedef struct {
   int kind; /* 0 add, 1 sub, 2 mul */
+  int sat;  /* some multiplier is INT32_MIN: keep the saturation test */
   __m512i off1, off2, off_out, lo, hi;
   __m512i lsh, m1, r1, m2, r2, mo, lo_sh, ro; /* add/sub: lsh = left_shift; mul: lo_sh, ro */
 } vparams;
@@ -38,13 +43,13 @@ static inline __m512i elem16(const vparams *v, __m512i x1, __m512i x2) {
   if (v->kind == 2) {
     const __m512i prod =
         _mm512_mullo_epi32(_mm512_add_epi32(x1, v->off1), _mm512_add_epi32(x2, v->off2));
-    r = mbqm_core(_mm512_sllv_epi32(prod, v->lo_sh), v->mo, v->ro);
+    r = mbqm_core(_mm512_sllv_epi32(prod, v->lo_sh), v->mo, v->ro, v->sat);
   } else {
     const __m512i a = _mm512_sllv_epi32(_mm512_add_epi32(x1, v->off1), v->lsh);
     const __m512i b = _mm512_sllv_epi32(_mm512_add_epi32(x2, v->off2), v->lsh);
-    const __m512i sa = mbqm_core(a, v->m1, v->r1), sb = mbqm_core(b, v->m2, v->r2);
+    const __m512i sa = mbqm_core(a, v->m1, v->r1, v->sat), sb = mbqm_core(b, v->m2, v->r2, v->sat);
     const __m512i raw = v->kind == 1 ? _mm512_sub_epi32(sa, sb) : _mm512_add_epi32(sa, sb);
-    r = mbqm_core(raw, v->mo, v->ro);
+    r = mbqm_core(raw, v->mo, v->ro, v->sat);
   }
   r = _mm512_add_epi32(r, v->off_out);
   return _mm512_min_epi32(_mm512_max_epi32(r, v->lo), v->hi);
@@ -125,6 +130,7 @@ static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_
                    int8_t *out, int kind, const r50_parallel *par) {
   vparams v;
   v.kind = kind;
+  v.sat = p->in1_mult == INT32_MIN || p->in2_mult == INT32_MIN || p->out_mult == INT32_MIN;
   v.off1 = _mm512_set1_epi32(p->in1_offset);
   v.off2 = _mm512_set1_epi32(p->in2_offset);
   v.off_out = _mm512_set1_epi32(p->out_offset);
@@ -155,6 +161,7 @@ void r50_mul_s8__avx512vnni(const r50_mul_s8_params *p, const int8_t *in1, const
                             int8_t *out, const r50_parallel *par) {
   vparams v;
   v.kind = 2;
+  v.sat = p->out_mult == INT32_MIN;
   v.off1 = _mm512_set1_epi32(p->in1_offset);
   v.off2 = _mm512_set1_epi32(p->in2_offset);
   v.off_out = _mm512_set1_epi32(p->out_offset);
