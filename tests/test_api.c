@@ -106,7 +106,10 @@ int main(void) {
   CHECK(r50_model_init(&m, NULL, model_len, arena, need, &err) == R50_ERR_ARG);
   CHECK(r50_model_init(&m, model_buf, model_len, NULL, need, &err) == R50_ERR_ARG);
   CHECK(r50_model_init(&m, model_buf, model_len, arena, need, NULL) == R50_OK); /* err optional */
-  CHECK(r50_file_read("/nonexistent/model.tflite", &ib, &il, &err) == R50_ERR_IO);
+  void *nb = NULL;
+  size_t nl = 0;
+  CHECK(r50_file_read("/nonexistent/model.tflite", &nb, &nl, &err) == R50_ERR_IO);
+  CHECK(nb == NULL && nl == 0);
   CHECK(strstr(err.msg, "/nonexistent/model.tflite") != NULL);
   for (int s = R50_OK; s <= R50_ERR_STATE; s++) {
     const char *str = r50_status_str((r50_status)s);

@@ -54,7 +54,7 @@ static void collect(const char *path, int depth, paths *out) {
   while ((e = readdir(d)))
     if (e->d_name[0] != '.') push(&names, e->d_name);
   closedir(d);
-  qsort(names.v, names.n, sizeof *names.v, cmp_s);
+  if (names.n > 1) qsort(names.v, names.n, sizeof *names.v, cmp_s);
   for (size_t i = 0; i < names.n; i++) {
     char p[4096];
     snprintf(p, sizeof p, "%s/%s", path, names.v[i]);

@@ -53,7 +53,7 @@ r50_status r50_dir_calib_open(const char *dir, size_t n_floats, r50_dir_calib *d
   closedir(dp);
   if (d->n == 0)
     return r50_fail(err, R50_ERR_IO, "'%s' holds no .bin file of exactly %zu float32 values", dir, n_floats);
-  qsort(d->paths, (size_t)d->n, sizeof *d->paths, cmp_str);
+  if (d->n > 1) qsort(d->paths, (size_t)d->n, sizeof *d->paths, cmp_str);
   return R50_OK;
 }
 
