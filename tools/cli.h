@@ -51,6 +51,7 @@ int cmd_report(int argc, char **argv);   /* tools/cmd_report.c */
 int cmd_classify(int argc, char **argv); /* tools/cmd_classify.c (images: cli_image.h) */
 int cmd_eval(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_codegen(int argc, char **argv); /* tools/cmd_codegen.c (src/host/codegen.h) */
 
 /* r50 info --memory: print the memory plan; also draw it to svg_path if non-NULL. */
 int cli_info_memory(const r50_model *m, const char *svg_path);

@@ -20,6 +20,7 @@ static const command k_commands[] = {
     {"report", cmd_report, "report [MODEL]           params, MACs, RAM, weights, code, latency vs the STM32 figures"},
     {"classify", cmd_classify, "classify --model M IMAGE... top-K classes of photos (BMP, PPM, PNG, JPEG)"},
     {"eval", cmd_eval, "eval --model M DATA_DIR  top-1/top-5, per-class accuracy, confusion matrix"},
+    {"codegen", cmd_codegen, "codegen MODEL -o DIR     C sources for firmware: const graph, static plan, NAME_run"},
     {"validate", cmd_validate, "validate --model M --ref R DATA  compare two models' outputs on images"},
 };
 
