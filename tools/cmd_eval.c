@@ -100,7 +100,7 @@ static int list_dir(const char *dir, int dirs_only, strs *out) {
     if (strs_push(out, e->d_name)) break;
   }
   closedir(d);
-  qsort(out->v, out->n, sizeof *out->v, cmp_str);
+  if (out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_str);
   return 0;
 }
 
@@ -302,7 +302,7 @@ static int report(const char *dir, rows *rs, const strs *cl) {
   long *cm = calloc(nc * (nc + 1) + 1, sizeof *cm);
   if (!cm) return EXIT_FAIL;
   long ok = 0, bad = 0, top1 = 0, top5 = 0;
-  qsort(rs->v, rs->n, sizeof *rs->v, cmp_row);
+  if (rs->n > 1) qsort(rs->v, rs->n, sizeof *rs->v, cmp_row);
   for (size_t i = 0; i < rs->n; i++) {
     row *r = &rs->v[i];
     if (!r->ok) {
@@ -412,7 +412,7 @@ static int do_merge(const char *out, char **dirs, int ndirs) {
     strs_free(&cl);
     return EXIT_IO;
   }
-  qsort(rs.v, rs.n, sizeof *rs.v, cmp_row);
+  if (rs.n > 1) qsort(rs.v, rs.n, sizeof *rs.v, cmp_row);
   fprintf(f, "label,pred,top5,ok,status,path\n");
   for (size_t i = 0; i < rs.n; i++) write_row(f, &rs.v[i], rs.v[i].top5);
   fclose(f);
@@ -548,7 +548,7 @@ int cmd_eval(int argc, char **argv) {
     }
   }
   /* skip what is done */
-  qsort(rs.v, rs.n, sizeof *rs.v, cmp_row);
+  if (rs.n > 1) qsort(rs.v, rs.n, sizeof *rs.v, cmp_row);
   size_t todo = 0, done = 0, skipped = 0;
   for (size_t i = 0; i < it.n; i++) {
     row key = {0, 0, 0, 0, it.v[i].path, NULL, NULL};
