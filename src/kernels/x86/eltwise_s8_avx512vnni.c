@@ -38,22 +38,31 @@ typedef struct {
   __m512i lsh, m1, r1, m2, r2, mo, lo_sh, ro; /* add/sub: lsh = left_shift; mul: lo_sh, ro */
 } vparams;
 
-static inline __m512i elem16(const vparams *v, __m512i x1, __m512i x2) {
-  __m512i r;
-  if (v->kind == 2) {
-    const __m512i prod =
-        _mm512_mullo_epi32(_mm512_add_epi32(x1, v->off1), _mm512_add_epi32(x2, v->off2));
-    r = mbqm_core(_mm512_sllv_epi32(prod, v->lo_sh), v->mo, v->ro, v->sat);
-  } else {
-    const __m512i a = _mm512_sllv_epi32(_mm512_add_epi32(x1, v->off1), v->lsh);
-    const __m512i b = _mm512_sllv_epi32(_mm512_add_epi32(x2, v->off2), v->lsh);
-    const __m512i sa = mbqm_core(a, v->m1, v->r1, v->sat), sb = mbqm_core(b, v->m2, v->r2, v->sat);
-    const __m512i raw = v->kind == 1 ? _mm512_sub_epi32(sa, sb) : _mm512_add_epi32(sa, sb);
-    r = mbqm_core(raw, v->mo, v->ro, v->sat);
-  }
+/* ADD/SUB pieces: one input's rescaled value, and the output stage. */
+static inline __m512i scale_in(const vparams *v, __m512i x, __m512i off, __m512i m, __m512i r) {
+  return mbqm_core(_mm512_sllv_epi32(_mm512_add_epi32(x, off), v->lsh), m, r, v->sat);
+}
+
+static inline __m512i finish(const vparams *v, __m512i r) {
   r = _mm512_add_epi32(r, v->off_out);
   return _mm512_min_epi32(_mm512_max_epi32(r, v->lo), v->hi);
 }
+
+static inline __m512i addsub_out(const vparams *v, __m512i sa, __m512i sb) {
+  const __m512i raw = v->kind == 1 ? _mm512_sub_epi32(sa, sb) : _mm512_add_epi32(sa, sb);
+  return finish(v, mbqm_core(raw, v->mo, v->ro, v->sat));
+}
+
+static inline __m512i elem16(const vparams *v, __m512i x1, __m512i x2) {
+  if (v->kind == 2) {
+    const __m512i prod =
+        _mm512_mullo_epi32(_mm512_add_epi32(x1, v->off1), _mm512_add_epi32(x2, v->off2));
+    return finish(v, mbqm_core(_mm512_sllv_epi32(prod, v->lo_sh), v->mo, v->ro, v->sat));
+  }
+  return addsub_out(v, scale_in(v, x1, v->off1, v->m1, v->r1), scale_in(v, x2, v->off2, v->m2, v->r2));
+}
+
+#define PRE_MAX 4096
 
 static inline __m512i load16(const int8_t *p, int64_t stride, __mmask16 m) {
   if (stride == 0) return _mm512_set1_epi32(p[0]);
@@ -75,15 +84,53 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
     o1 += idx[d2] * b->stride1[d2];
     o2 += idx[d2] * b->stride2[d2];
   }
-  for (size_t k = k0; k < k1; k++) {
-    const int8_t *a = in1 + o1, *c = in2 + o2;
-    int8_t *d = out + k * inner;
+  /* ADD/SUB with one input a vector repeated over every outer run (a per-channel
+   * constant such as a folded batch norm): rescale that vector once. */
+  int pre = 0; /* 1: input 1 repeats, 2: input 2 repeats */
+  if (v->kind != 2 && inner <= PRE_MAX && k1 - k0 > 1) {
+    int rep1 = is1 == 1, rep2 = is2 == 1;
+    for (int32_t d2 = 0; d2 < nd - 1; d2++) {
+      if (b->stride1[d2] != 0) rep1 = 0;
+      if (b->stride2[d2] != 0) rep2 = 0;
+    }
+    pre = rep2 ? 2 : (rep1 ? 1 : 0);
+  }
+  int32_t pv[PRE_MAX];
+  if (pre) {
+    const int8_t *src = pre == 2 ? in2 : in1;
     for (size_t i = 0; i < inner; i += 16) {
       const size_t left = inner - i;
       const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
-      const __m512i x1 = load16(a + (is1 ? i : 0), is1, m);
-      const __m512i x2 = load16(c + (is2 ? i : 0), is2, m);
-      _mm512_mask_cvtepi32_storeu_epi8(d + i, m, elem16(v, x1, x2));
+      const __m512i x = load16(src + i, 1, m);
+      _mm512_mask_storeu_epi32(pv + i, m,
+                               pre == 2 ? scale_in(v, x, v->off2, v->m2, v->r2)
+                                        : scale_in(v, x, v->off1, v->m1, v->r1));
+    }
+  }
+  for (size_t k = k0; k < k1; k++) {
+    const int8_t *a = in1 + o1, *c = in2 + o2;
+    if (pre) {
+      int8_t *d = out + k * inner;
+      const int8_t *x = pre == 2 ? a : c; /* the varying input */
+      const int64_t xs = pre == 2 ? is1 : is2;
+      for (size_t i = 0; i < inner; i += 16) {
+        const size_t left = inner - i;
+        const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+        const __m512i xv = load16(x + (xs ? i : 0), xs, m);
+        const __m512i pc = _mm512_maskz_loadu_epi32(m, pv + i);
+        const __m512i r = pre == 2 ? addsub_out(v, scale_in(v, xv, v->off1, v->m1, v->r1), pc)
+                                   : addsub_out(v, pc, scale_in(v, xv, v->off2, v->m2, v->r2));
+        _mm512_mask_cvtepi32_storeu_epi8(d + i, m, r);
+      }
+    } else {
+      int8_t *d = out + k * inner;
+      for (size_t i = 0; i < inner; i += 16) {
+        const size_t left = inner - i;
+        const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+        const __m512i x1 = load16(a + (is1 ? i : 0), is1, m);
+        const __m512i x2 = load16(c + (is2 ? i : 0), is2, m);
+        _mm512_mask_cvtepi32_storeu_epi8(d + i, m, elem16(v, x1, x2));
+      }
     }
     for (int32_t d2 = nd - 2; d2 >= 0; d2--) {
       o1 += b->stride1[d2];
