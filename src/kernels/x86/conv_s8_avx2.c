@@ -17,7 +17,7 @@
 #define NR 16
 #define MC_BYTES (192 * 1024)
 
-static inline __m256i requant(__m256i acc, __m256i mult, __m256i lsh, __m256i rsh, __m256i off,
+static inline __m256i requant(int sat, __m256i acc, __m256i mult, __m256i lsh, __m256i rsh, __m256i off,
                               __m256i lo, __m256i hi) {
   const __m256i x = _mm256_sllv_epi32(acc, lsh);
   const __m256i nudge = _mm256_set1_epi64x(1LL << 30);
@@ -28,8 +28,10 @@ static inline __m256i requant(__m256i acc, __m256i mult, __m256i lsh, __m256i rs
   odd = _mm256_slli_epi64(odd, 1);
   __m256i h = _mm256_blend_epi32(even, odd, 0xAA);
   const __m256i imin = _mm256_set1_epi32(INT32_MIN);
-  const __m256i sat = _mm256_and_si256(_mm256_cmpeq_epi32(x, imin), _mm256_cmpeq_epi32(mult, imin));
-  h = _mm256_blendv_epi8(h, _mm256_set1_epi32(INT32_MAX), sat);
+  if (sat) { /* INT32_MIN * INT32_MIN saturates (only possible with mult INT32_MIN) */
+    const __m256i s = _mm256_and_si256(_mm256_cmpeq_epi32(x, imin), _mm256_cmpeq_epi32(mult, imin));
+    h = _mm256_blendv_epi8(h, _mm256_set1_epi32(INT32_MAX), s);
+  }
   const __m256i one = _mm256_set1_epi32(1);
   const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, rsh), one);
   const __m256i rem = _mm256_and_si256(h, mask);
@@ -48,7 +50,7 @@ void r50_requant8__avx2(const int32_t *acc, const int32_t *mult, const int32_t *
     l[i] = shift[i] > 0 ? shift[i] : 0;
     r[i] = shift[i] > 0 ? 0 : -shift[i];
   }
-  const __m256i v = requant(_mm256_loadu_si256((const __m256i *)acc),
+  const __m256i v = requant(1, _mm256_loadu_si256((const __m256i *)acc),
                             _mm256_loadu_si256((const __m256i *)mult),
                             _mm256_loadu_si256((const __m256i *)l),
                             _mm256_loadu_si256((const __m256i *)r), _mm256_set1_epi32(off),
@@ -152,7 +154,7 @@ static void tile(const r50_conv_s8_x86 *c, const int16_t *const *a, int32_t mr, 
     const __m256i lsh = _mm256_loadu_si256((const __m256i *)(c->lsh + ch));
     const __m256i rsh = _mm256_loadu_si256((const __m256i *)(c->rsh + ch));
     for (int32_t r = 0; r < mr; r++) {
-      const __m256i v = requant(_mm256_add_epi32(acc[r][i], bias), mult, lsh, rsh, off, lo, hi);
+      const __m256i v = requant(c->sat, _mm256_add_epi32(acc[r][i], bias), mult, lsh, rsh, off, lo, hi);
       store8(out + (size_t)r * out_c + ch, v, left);
     }
   }

@@ -23,7 +23,7 @@ static inline int32_t load_i32(const int8_t *p) {
 }
 
 /* r50_mbqm(acc, mult, shift) + off, clamped to [lo, hi], on 16 lanes. */
-static inline __m512i requant(__m512i acc, __m512i mult, __m512i lsh, __m512i rsh, __m512i off,
+static inline __m512i requant(int sat, __m512i acc, __m512i mult, __m512i lsh, __m512i rsh, __m512i off,
                               __m512i lo, __m512i hi) {
   const __m512i x = _mm512_sllv_epi32(acc, lsh); /* wraps like the uint32 shift in r50_mbqm */
   /* SaturatingRoundingDoublingHighMul = floor((x*m + 2^30) / 2^31), which equals
@@ -36,8 +36,10 @@ static inline __m512i requant(__m512i acc, __m512i mult, __m512i lsh, __m512i rs
   odd = _mm512_slli_epi64(odd, 1);
   __m512i h = _mm512_mask_blend_epi32(0xAAAA, even, odd);
   const __m512i imin = _mm512_set1_epi32(INT32_MIN);
-  const __mmask16 sat = _mm512_cmpeq_epi32_mask(x, imin) & _mm512_cmpeq_epi32_mask(mult, imin);
-  h = _mm512_mask_mov_epi32(h, sat, _mm512_set1_epi32(INT32_MAX));
+  if (sat) { /* INT32_MIN * INT32_MIN saturates (only possible with mult INT32_MIN) */
+    const __mmask16 s = _mm512_cmpeq_epi32_mask(x, imin) & _mm512_cmpeq_epi32_mask(mult, imin);
+    h = _mm512_mask_mov_epi32(h, s, _mm512_set1_epi32(INT32_MAX));
+  }
   /* RoundingDivideByPOT */
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, rsh), one);
@@ -57,7 +59,7 @@ void r50_requant16__avx512vnni(const int32_t *acc, const int32_t *mult, const in
     l[i] = shift[i] > 0 ? shift[i] : 0;
     r[i] = shift[i] > 0 ? 0 : -shift[i];
   }
-  const __m512i v = requant(_mm512_loadu_si512(acc), _mm512_loadu_si512(mult),
+  const __m512i v = requant(1, _mm512_loadu_si512(acc), _mm512_loadu_si512(mult),
                             _mm512_loadu_si512(l), _mm512_loadu_si512(r), _mm512_set1_epi32(off),
                             _mm512_set1_epi32(lo), _mm512_set1_epi32(hi));
   _mm512_storeu_si512(out, v);
@@ -151,7 +153,7 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
     const __m512i rsh = _mm512_loadu_si512(c->rsh + ch);
     for (int32_t r = 0; r < mr; r++) {
       const __m512i v =
-          requant(_mm512_add_epi32(acc[r][i], bias), mult, lsh, rsh, off, lo, hi);
+          requant(c->sat, _mm512_add_epi32(acc[r][i], bias), mult, lsh, rsh, off, lo, hi);
       _mm512_mask_cvtepi32_storeu_epi8(out + (size_t)r * out_c + ch, m, v);
     }
   }

@@ -35,6 +35,7 @@ typedef struct {
   int32_t M, K, Kp, Np;  /* rows, depth, depth padded to the kernel's k-group, out_c padded to NR */
   int32_t direct;        /* 1: A rows are the input rows (1x1, stride 1, no padding, K % 4 == 0) */
   int32_t mc;            /* rows gathered per chunk (im2col mode) */
+  int32_t sat;           /* some multiplier is INT32_MIN (never from QuantizeMultiplier) */
   const int8_t *w;       /* packed weights */
   const int32_t *bias;   /* [Np] effective bias (bias + offset * sum w) */
   const int32_t *mult;   /* [Np] */

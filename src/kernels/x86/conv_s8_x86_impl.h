@@ -49,8 +49,8 @@ static inline void x86_conv_geometry(r50_conv_s8_x86 *c, const r50_conv_params *
               p->groups == 1 && c->K % 4 == 0;
 }
 
-/* Effective bias, padded requantization arrays (Np entries; padding lanes 0). */
-static inline void x86_conv_requant_arrays(const r50_conv_s8_x86 *c, const int8_t *filter,
+/* Effective bias, padded requantization arrays (Np entries; padding lanes 0), c->sat. */
+static inline void x86_conv_requant_arrays(r50_conv_s8_x86 *c, const int8_t *filter,
                                            const int32_t *bias, int32_t in_off_total,
                                            int32_t *b_eff, int32_t *mult, int32_t *lsh,
                                            int32_t *rsh) {
@@ -64,6 +64,7 @@ static inline void x86_conv_requant_arrays(const r50_conv_s8_x86 *c, const int8_
     b_eff[n] = (int32_t)((bias ? (uint32_t)bias[n] : 0u) + (uint32_t)in_off_total * sw);
     const int32_t s = p->q.out_shift[n];
     mult[n] = p->q.out_mult[n];
+    if (mult[n] == INT32_MIN) c->sat = 1;
     lsh[n] = s > 0 ? s : 0;
     rsh[n] = s > 0 ? 0 : -s;
   }
