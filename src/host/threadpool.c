@@ -8,6 +8,7 @@
  * microseconds during an invoke), then sleep on a condition variable. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ static void *worker(void *arg) {
       gen = (uint32_t)(atomic_load(&p->state) >> 32);
       if (gen != seen) break;
       CPU_RELAX();
+      if ((s & 4095) == 4095) sched_yield();
     }
     if (gen == seen) {
       pthread_mutex_lock(&p->mu);
@@ -98,7 +100,11 @@ static void pool_run(void *pv, int32_t n, r50_task_fn fn, void *ctx) {
     pthread_mutex_unlock(&p->mu);
   }
   work(p, gen);
-  while (atomic_load(&p->done) < n) CPU_RELAX();
+  /* a worker is finishing a task; yield now and then in case it was preempted */
+  for (unsigned s = 1; atomic_load(&p->done) < n; s++) {
+    CPU_RELAX();
+    if ((s & 1023) == 0) sched_yield();
+  }
 }
 
 r50_status r50_threadpool_create(int32_t n_threads, r50_parallel *par, r50_error *err) {
