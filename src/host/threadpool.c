@@ -64,7 +64,6 @@ static void *worker(void *arg) {
       gen = (uint32_t)(atomic_load(&p->state) >> 32);
       if (gen != seen) break;
       CPU_RELAX();
-      if ((s & 4095) == 4095) sched_yield();
     }
     if (gen == seen) {
       pthread_mutex_lock(&p->mu);

@@ -71,7 +71,7 @@ static inline __m512i load16(const int8_t *p, int64_t stride, __mmask16 m) {
 
 /* Outer runs [k0, k1) of the broadcast walk (same order as R50_BCAST_WALK). */
 static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
-                 int8_t *out, size_t k0, size_t k1) {
+                 int8_t *out, size_t k0, size_t k1, size_t i0, size_t i1) {
   const int32_t nd = b->ndim;
   const size_t inner = (size_t)b->dims[nd - 1];
   const int64_t is1 = b->stride1[nd - 1], is2 = b->stride2[nd - 1];
@@ -98,8 +98,8 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
   int32_t pv[PRE_MAX];
   if (pre) {
     const int8_t *src = pre == 2 ? in2 : in1;
-    for (size_t i = 0; i < inner; i += 16) {
-      const size_t left = inner - i;
+    for (size_t i = i0; i < i1; i += 16) {
+      const size_t left = i1 - i;
       const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
       const __m512i x = load16(src + i, 1, m);
       _mm512_mask_storeu_epi32(pv + i, m,
@@ -113,8 +113,8 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
       int8_t *d = out + k * inner;
       const int8_t *x = pre == 2 ? a : c; /* the varying input */
       const int64_t xs = pre == 2 ? is1 : is2;
-      for (size_t i = 0; i < inner; i += 16) {
-        const size_t left = inner - i;
+      for (size_t i = i0; i < i1; i += 16) {
+        const size_t left = i1 - i;
         const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
         const __m512i xv = load16(x + (xs ? i : 0), xs, m);
         const __m512i pc = _mm512_maskz_loadu_epi32(m, pv + i);
@@ -124,8 +124,8 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
       }
     } else {
       int8_t *d = out + k * inner;
-      for (size_t i = 0; i < inner; i += 16) {
-        const size_t left = inner - i;
+      for (size_t i = i0; i < i1; i += 16) {
+        const size_t left = i1 - i;
         const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
         const __m512i x1 = load16(a + (is1 ? i : 0), is1, m);
         const __m512i x2 = load16(c + (is2 ? i : 0), is2, m);
@@ -148,26 +148,40 @@ typedef struct {
   const r50_bcast *b;
   const int8_t *in1, *in2;
   int8_t *out;
-  size_t outer, per_task;
+  size_t outer, per_task; /* outer runs per task, or (n_chunks > 1) one run split in chunks */
+  size_t inner, chunk, n_chunks;
 } job;
 
 static void task(void *ctx, int32_t t) {
   const job *j = (const job *)ctx;
+  if (j->n_chunks > 1) { /* few long runs (same-shape inputs): split each run */
+    const size_t k = (size_t)t / j->n_chunks, i0 = ((size_t)t % j->n_chunks) * j->chunk;
+    const size_t i1 = i0 + j->chunk < j->inner ? i0 + j->chunk : j->inner;
+    walk(j->v, j->b, j->in1, j->in2, j->out, k, k + 1, i0, i1);
+    return;
+  }
   const size_t k0 = (size_t)t * j->per_task;
   const size_t k1 = k0 + j->per_task < j->outer ? k0 + j->per_task : j->outer;
-  walk(j->v, j->b, j->in1, j->in2, j->out, k0, k1);
+  walk(j->v, j->b, j->in1, j->in2, j->out, k0, k1, 0, j->inner);
 }
 
-/* Split the outer runs into about 4 tasks per thread (a few KB each at least). */
+/* About 4 tasks per thread, each at least a few KB; identical results for any split. */
 static void run(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
                 int8_t *out, const r50_parallel *par) {
   if (b->n_out == 0) return;
   const size_t inner = (size_t)b->dims[b->ndim - 1];
-  job j = {v, b, in1, in2, out, b->n_out / inner, 0};
+  job j = {v, b, in1, in2, out, b->n_out / inner, 0, inner, inner, 1};
   const int32_t threads = r50_par_threads(par);
   size_t tasks = threads > 1 ? (size_t)threads * 4 : 1;
   const size_t max_by_size = b->n_out / 4096 + 1;
   if (tasks > max_by_size) tasks = max_by_size;
+  if (tasks > j.outer && j.outer * 2 <= tasks) {
+    const size_t per_run = (tasks + j.outer - 1) / j.outer;
+    j.chunk = ((inner + per_run - 1) / per_run + 63) / 64 * 64;
+    j.n_chunks = (inner + j.chunk - 1) / j.chunk;
+    r50_par_run(par, (int32_t)(j.outer * j.n_chunks), task, &j);
+    return;
+  }
   if (tasks > j.outer) tasks = j.outer;
   j.per_task = (j.outer + tasks - 1) / tasks;
   r50_par_run(par, (int32_t)((j.outer + j.per_task - 1) / j.per_task), task, &j);
