@@ -3,7 +3,7 @@ SHARED ?= ../shared
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 MODEL ?= $(SHARED)/models/resnet50v2_224_int8.tflite
 
-.PHONY: all setup build run test asan clean
+.PHONY: all setup build run test asan firmware clean
 all: build
 
 setup:
@@ -22,6 +22,11 @@ run: build
 
 test: build
 	ctest --test-dir build --output-on-failure -j$(JOBS)
+
+# Cortex-M7 build of the generated ResNet-8 and MobileNetV2 under QEMU mps2-an500:
+# every golden byte for byte, instruction counts (firmware/run.sh; FW_MODELS=resnet50v2 for the an547 run).
+firmware: build
+	firmware/run.sh $(FW_MODELS)
 
 asan: setup
 	CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DR50_SANITIZE=ON >/dev/null

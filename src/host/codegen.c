@@ -385,10 +385,13 @@ r50_status r50_codegen(const void *tflite, size_t tflite_size, const char *model
           " * call with this arena (assumed %s_ARENA_SIZE bytes). */\n"
           "int %s_run(const void *input, void *output, void *arena);\n"
           "/* The model handle after init (r50.h API: tensor info, hooks, arena use), or NULL. */\n"
-          "r50_model *%s_model(void);\n\n#endif\n",
+          "r50_model *%s_model(void);\n"
+          "/* The graph (an r50_graph, src/graph/graph.h) for r50_model_init_graph with\n"
+          " * other options (e.g. R50_OPT_NO_STREAM to profile op by op). */\n"
+          "const void *%s_graph(void);\n\n#endif\n",
           name, name, NAME, NAME, name, NAME, NAME, arena_bytes, NAME, act_bytes, NAME, tin->bytes,
           NAME, tout->bytes, NAME, w.n, name, NAME, param_bytes, NAME, (unsigned long long)ms.macs,
-          name, name, NAME, NAME, NAME, name, name);
+          name, name, NAME, NAME, NAME, name, name, name);
   if ((s = close_out(f, path, err)) != R50_OK) goto done;
 
   /* 5. NAME.c */
@@ -501,7 +504,8 @@ r50_status r50_codegen(const void *tflite, size_t tflite_size, const char *model
   fputs("\n};\n\n", f);
   fprintf(f,
           "static r50_model *s_model;\nstatic void *s_arena;\n\n"
-          "r50_model *%s_model(void) { return s_model; }\n\n"
+          "r50_model *%s_model(void) { return s_model; }\n"
+          "const void *%s_graph(void) { return &k_graph; }\n\n"
           "int %s_init(void *arena, size_t arena_size) {\n"
           "  r50_model *m = NULL;\n"
           "  s_model = NULL;\n"
@@ -529,7 +533,7 @@ r50_status r50_codegen(const void *tflite, size_t tflite_size, const char *model
           "  if (output && output != out.data) memcpy(output, out.data, out.bytes);\n"
           "  return (int)R50_OK;\n"
           "}\n",
-          name, name, NAME, (int)nt, name, name, NAME);
+          name, name, name, NAME, (int)nt, name, name, NAME);
   if ((s = close_out(f, path, err)) != R50_OK) goto done;
   if (stats) {
     stats->weight_bytes = w.n;
