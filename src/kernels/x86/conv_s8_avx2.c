@@ -187,18 +187,26 @@ static void gather_task(void *ctx, int32_t t) {
   }
 }
 
+/* A task covers PG panels (64 output channels = one cache line of an output
+ * row), so two threads never write the same line. */
+#define PG 4
+
 static void compute_task(void *ctx, int32_t t) {
   const job *jb = (const job *)ctx;
   const r50_conv_s8_x86 *c = jb->c;
-  const int32_t j = t / jb->sp.n_rb, rb = t % jb->sp.n_rb;
+  const int32_t jg = t / jb->sp.n_rb, rb = t % jb->sp.n_rb;
   const int32_t r_begin = rb * jb->sp.rb_rows;
   const int32_t r_end = r_begin + jb->sp.rb_rows < jb->rows ? r_begin + jb->sp.rb_rows : jb->rows;
-  const int8_t *wp = c->w + (size_t)j * c->Kp * NR;
-  for (int32_t r0 = r_begin; r0 < r_end; r0 += MR) {
-    const int32_t mr = r_end - r0 < MR ? r_end - r0 : MR;
-    const int16_t *a[MR];
-    for (int32_t r = 0; r < MR; r++) a[r] = jb->buf + (size_t)(r0 + (r < mr ? r : mr - 1)) * c->Kp;
-    tile(c, a, mr, wp, j * NR, jb->out + (size_t)r0 * c->p.out_c);
+  const int32_t j_end = (jg + 1) * PG < c->Np / NR ? (jg + 1) * PG : c->Np / NR;
+  for (int32_t j = jg * PG; j < j_end; j++) {
+    const int8_t *wp = c->w + (size_t)j * c->Kp * NR;
+    for (int32_t r0 = r_begin; r0 < r_end; r0 += MR) {
+      const int32_t mr = r_end - r0 < MR ? r_end - r0 : MR;
+      const int16_t *a[MR];
+      for (int32_t r = 0; r < MR; r++)
+        a[r] = jb->buf + (size_t)(r0 + (r < mr ? r : mr - 1)) * c->Kp;
+      tile(c, a, mr, wp, j * NR, jb->out + (size_t)r0 * c->p.out_c);
+    }
   }
 }
 
@@ -216,8 +224,9 @@ void r50_conv2d_s8__avx2(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *
     jb.out = output + (size_t)m0 * c->p.out_c;
     jb.gather_per_task = (jb.rows + threads * 2 - 1) / (threads * 2);
     r50_par_run(par, (jb.rows + jb.gather_per_task - 1) / jb.gather_per_task, gather_task, &jb);
-    jb.sp = x86_conv_split(jb.rows, c->Np / NR, MR, threads);
-    r50_par_run(par, jb.sp.n_rb * (c->Np / NR), compute_task, &jb);
+    const int32_t groups = (c->Np / NR + PG - 1) / PG;
+    jb.sp = x86_conv_split(jb.rows, groups, MR, threads);
+    r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
   }
 }
 

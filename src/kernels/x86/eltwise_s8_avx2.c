@@ -71,7 +71,7 @@ static inline void store8(int8_t *dst, __m256i v) {
 
 /* Outer runs [k0, k1) of the broadcast walk (same order as R50_BCAST_WALK). */
 static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
-                 int8_t *out, size_t k0, size_t k1) {
+                 int8_t *out, size_t k0, size_t k1, size_t i0, size_t i1) {
   const int32_t nd = b->ndim;
   const size_t inner = (size_t)b->dims[nd - 1];
   const int64_t is1 = b->stride1[nd - 1], is2 = b->stride2[nd - 1];
@@ -87,15 +87,15 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
   for (size_t k = k0; k < k1; k++) {
     const int8_t *a = in1 + o1, *c = in2 + o2;
     int8_t *d = out + k * inner;
-    size_t i = 0;
-    for (; i + 8 <= inner; i += 8) {
+    size_t i = i0;
+    for (; i + 8 <= i1; i += 8) {
       const __m256i x1 = load8(a + (is1 ? i : 0), is1);
       const __m256i x2 = load8(c + (is2 ? i : 0), is2);
       store8(d + i, elem8(v, x1, x2));
     }
-    if (i < inner) { /* tail through small buffers (no masked byte loads in AVX2) */
+    if (i < i1) { /* tail through small buffers (no masked byte loads in AVX2) */
       int8_t t1[8] = {0}, t2[8] = {0}, t3[8];
-      const size_t n = inner - i;
+      const size_t n = i1 - i;
       memcpy(t1, is1 ? a + i : a, is1 ? n : 1);
       memcpy(t2, is2 ? c + i : c, is2 ? n : 1);
       store8(t3, elem8(v, load8(t1, is1), load8(t2, is2)));
@@ -117,26 +117,40 @@ typedef struct {
   const r50_bcast *b;
   const int8_t *in1, *in2;
   int8_t *out;
-  size_t outer, per_task;
+  size_t outer, per_task; /* outer runs per task, or (n_chunks > 1) one run split in chunks */
+  size_t inner, chunk, n_chunks;
 } job;
 
 static void task(void *ctx, int32_t t) {
   const job *j = (const job *)ctx;
+  if (j->n_chunks > 1) { /* few long runs (same-shape inputs): split each run */
+    const size_t k = (size_t)t / j->n_chunks, i0 = ((size_t)t % j->n_chunks) * j->chunk;
+    const size_t i1 = i0 + j->chunk < j->inner ? i0 + j->chunk : j->inner;
+    walk(j->v, j->b, j->in1, j->in2, j->out, k, k + 1, i0, i1);
+    return;
+  }
   const size_t k0 = (size_t)t * j->per_task;
   const size_t k1 = k0 + j->per_task < j->outer ? k0 + j->per_task : j->outer;
-  walk(j->v, j->b, j->in1, j->in2, j->out, k0, k1);
+  walk(j->v, j->b, j->in1, j->in2, j->out, k0, k1, 0, j->inner);
 }
 
-/* Split the outer runs into about 4 tasks per thread (a few KB each at least). */
+/* About 4 tasks per thread, each at least a few KB; identical results for any split. */
 static void run(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
                 int8_t *out, const r50_parallel *par) {
   if (b->n_out == 0) return;
   const size_t inner = (size_t)b->dims[b->ndim - 1];
-  job j = {v, b, in1, in2, out, b->n_out / inner, 0};
+  job j = {v, b, in1, in2, out, b->n_out / inner, 0, inner, inner, 1};
   const int32_t threads = r50_par_threads(par);
   size_t tasks = threads > 1 ? (size_t)threads * 4 : 1;
   const size_t max_by_size = b->n_out / 4096 + 1;
   if (tasks > max_by_size) tasks = max_by_size;
+  if (tasks > j.outer && j.outer * 2 <= tasks) {
+    const size_t per_run = (tasks + j.outer - 1) / j.outer;
+    j.chunk = ((inner + per_run - 1) / per_run + 63) / 64 * 64;
+    j.n_chunks = (inner + j.chunk - 1) / j.chunk;
+    r50_par_run(par, (int32_t)(j.outer * j.n_chunks), task, &j);
+    return;
+  }
   if (tasks > j.outer) tasks = j.outer;
   j.per_task = (j.outer + tasks - 1) / tasks;
   r50_par_run(par, (int32_t)((j.outer + j.per_task - 1) / j.per_task), task, &j);
