@@ -14,6 +14,8 @@ endforeach()
 
 add_test(NAME cli COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli.sh $<TARGET_FILE:r50> ${R50_SHARED_DIR})
 add_test(NAME image_cli COMMAND bash ${CMAKE_SOURCE_DIR}/tests/image_cli.sh $<TARGET_FILE:r50> ${R50_SHARED_DIR})
+# fuzz harness replays of tests/regress (and the fuzzers with R50_FUZZ=ON)
+include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)
 # r50 codegen: generated C compiled with the host compiler, bit-exact on the goldens
 add_test(NAME codegen COMMAND bash ${CMAKE_SOURCE_DIR}/tests/codegen/run.sh $<TARGET_FILE:r50>
          $<TARGET_FILE:r50lib> ${CMAKE_C_COMPILER} ${CMAKE_SOURCE_DIR} ${R50_SHARED_DIR}

@@ -173,31 +173,10 @@ int cli_labels_load(const char *path, cli_labels *l) {
     fprintf(stderr, "r50: cannot open labels file '%s'\n", path);
     return -1;
   }
-  char line[1024];
-  size_t cap = 0;
-  while (fgets(line, sizeof line, f)) {
-    size_t k = strlen(line);
-    while (k && (line[k - 1] == '\n' || line[k - 1] == '\r')) line[--k] = 0;
-    if (l->n == cap) {
-      cap = cap ? cap * 2 : 256;
-      char **nn = realloc(l->name, cap * sizeof *nn);
-      if (!nn) break;
-      l->name = nn;
-    }
-    l->name[l->n] = strdup(line);
-    if (!l->name[l->n]) break;
-    l->n++;
-  }
+  int rc = cli_labels_read(f, l);
   fclose(f);
-  /* a trailing empty line is not a label */
-  while (l->n && !l->name[l->n - 1][0]) free(l->name[--l->n]);
-  return 0;
-}
-
-void cli_labels_free(cli_labels *l) {
-  for (size_t i = 0; i < l->n; i++) free(l->name[i]);
-  free(l->name);
-  memset(l, 0, sizeof *l);
+  if (rc != 0) fprintf(stderr, "r50: out of memory reading labels file '%s'\n", path);
+  return rc;
 }
 
 const char *cli_label(const cli_labels *l, size_t n_out, size_t i) {

@@ -3,6 +3,7 @@
 #ifndef R50_CLI_IMAGE_H
 #define R50_CLI_IMAGE_H
 #include "cli.h"
+#include "cli_text.h"
 #include "r50img.h"
 
 typedef struct {
@@ -45,13 +46,8 @@ float *cli_output_scores(const r50_model *m, size_t *n);
 /* Indices of the k largest scores (ties: lower index first). */
 void cli_topk(const float *s, size_t n, int k, int *idx);
 
-/* Labels file: one name per line. */
-typedef struct {
-  char **name;
-  size_t n;
-} cli_labels;
+/* Labels file: one name per line (cli_labels, cli_labels_free: cli_text.h). */
 int cli_labels_load(const char *path, cli_labels *l); /* 0 or -1 (message printed) */
-void cli_labels_free(cli_labels *l);
 /* Label for output index i of an n_out-class output: a labels file with one
  * more line than outputs starts with a background class that the model lacks. */
 const char *cli_label(const cli_labels *l, size_t n_out, size_t i);

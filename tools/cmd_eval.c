@@ -34,10 +34,7 @@ typedef struct {
   int label;
 } item;
 
-typedef struct {
-  int label, pred, top5hit, ok;
-  char *path, *status, *top5;
-} row;
+typedef cli_row row;
 
 typedef struct {
   item *v;
@@ -141,21 +138,18 @@ static int load_list(const char *csv, items *it, strs *classes) {
   int maxl = -1, lineno = 0;
   while (fgets(line, sizeof line, f)) {
     lineno++;
-    size_t k = strlen(line);
-    while (k && (line[k - 1] == '\n' || line[k - 1] == '\r')) line[--k] = 0;
-    if (!k) continue;
-    char *comma = strrchr(line, ',');
-    char *e = NULL;
-    long lab = comma ? strtol(comma + 1, &e, 10) : -1;
-    if (!comma || *e || e == comma + 1 || lab < 0 || lab > 1000000) {
+    char *path = NULL;
+    int lab = 0;
+    int kind = cli_list_line(line, &path, &lab);
+    if (kind == 0) continue;
+    if (kind < 0) {
       if (lineno == 1) continue; /* header */
-      fprintf(stderr, "r50: %s:%d: expected PATH,LABEL\n", csv, lineno);
+      fprintf(stderr, "r50: %s:%d: expected PATH,LABEL (LABEL 0..%d)\n", csv, lineno, CLI_MAX_LABEL);
       fclose(f);
       return EXIT_INPUT;
     }
-    *comma = 0;
-    if (line[0] == '/') snprintf(p, sizeof p, "%s", line);
-    else snprintf(p, sizeof p, "%s%s", base, line);
+    if (path[0] == '/') snprintf(p, sizeof p, "%s", path);
+    else snprintf(p, sizeof p, "%s%s", base, path);
     if (items_push(it, p, (int)lab)) break;
     if (lab > maxl) maxl = (int)lab;
   }
@@ -169,47 +163,13 @@ static int load_list(const char *csv, items *it, strs *classes) {
 }
 
 /* ---- results.csv ---- */
-static int parse_row(char *line, row *r) {
-  size_t k = strlen(line);
-  while (k && (line[k - 1] == '\n' || line[k - 1] == '\r')) line[--k] = 0;
-  char *f[6];
-  char *s = line;
-  for (int i = 0; i < 5; i++) {
-    char *c = strchr(s, ',');
-    if (!c) return -1;
-    *c = 0;
-    f[i] = s;
-    s = c + 1;
-  }
-  f[5] = s;
-  char *e;
-  r->label = (int)strtol(f[0], &e, 10);
-  if (*e || e == f[0]) return -1; /* header or junk */
-  r->pred = (int)strtol(f[1], NULL, 10);
-  r->ok = !strcmp(f[4], "ok");
-  r->top5hit = 0;
-  for (char *t = f[2]; *t;) {
-    if (strtol(t, &e, 10) == r->label && e != t) r->top5hit = 1;
-    t = *e == ';' ? e + 1 : e;
-    if (e == t && *t) t++;
-  }
-  r->path = strdup(f[5]);
-  r->status = strdup(f[4]);
-  r->top5 = strdup(f[2]);
-  return r->path && r->status && r->top5 ? 0 : -1;
-}
-
 typedef struct {
   row *v;
   size_t n, cap;
 } rows;
 
 static void rows_free(rows *rs) {
-  for (size_t i = 0; i < rs->n; i++) {
-    free(rs->v[i].path);
-    free(rs->v[i].status);
-    free(rs->v[i].top5);
-  }
+  for (size_t i = 0; i < rs->n; i++) cli_row_free(&rs->v[i]);
   free(rs->v);
   memset(rs, 0, sizeof *rs);
 }
@@ -220,11 +180,14 @@ static int read_rows(const char *path, rows *rs) {
   char line[16384];
   while (fgets(line, sizeof line, f)) {
     row r;
-    if (parse_row(line, &r) != 0) continue;
+    if (cli_row_parse(line, &r) != 0) continue;
     if (rs->n == rs->cap) {
       size_t c = rs->cap ? rs->cap * 2 : 256;
       row *nv = realloc(rs->v, c * sizeof *nv);
-      if (!nv) break;
+      if (!nv) {
+        cli_row_free(&r);
+        break;
+      }
       rs->v = nv;
       rs->cap = c;
     }
@@ -300,7 +263,10 @@ static void svg_confusion(FILE *f, const strs *cl, const long *cm, size_t nc) {
 static int report(const char *dir, rows *rs, const strs *cl) {
   size_t nc = cl->n;
   long *cm = calloc(nc * (nc + 1) + 1, sizeof *cm);
-  if (!cm) return EXIT_FAIL;
+  if (!cm) {
+    fprintf(stderr, "r50: out of memory for the %zu x %zu confusion matrix\n", nc, nc + 1);
+    return EXIT_FAIL;
+  }
   long ok = 0, bad = 0, top1 = 0, top5 = 0;
   if (rs->n > 1) qsort(rs->v, rs->n, sizeof *rs->v, cmp_row);
   for (size_t i = 0; i < rs->n; i++) {

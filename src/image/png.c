@@ -4,6 +4,7 @@
  * back here; nothing exits. */
 #include <png.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,25 @@ typedef struct {
   size_t len, pos;
   char *msg;
   size_t msgn;
+  size_t max_alloc; /* largest single block libpng may allocate */
 } png_src;
+
+/* libpng allocates a whole ancillary chunk (zTXt, iCCP, ...) from its length
+ * word before reading it, e.g. 2 GB for a 110-byte file
+ * (tests/regress/png/oom-ztxt-chunk-length-2gb.png). No chunk holds more
+ * bytes than the file, and row buffers are at most 1,000,000 pixels x 8
+ * bytes, so any block above file length + 16 MiB is refused (png_malloc
+ * then raises a libpng error, reported as corrupt) before it is allocated. */
+static png_voidp png_malloc_capped(png_structp p, png_alloc_size_t n) {
+  png_src *s = png_get_mem_ptr(p);
+  if (s && n > s->max_alloc) return NULL;
+  return malloc(n);
+}
+
+static void png_free_fn(png_structp p, png_voidp ptr) {
+  (void)p;
+  free(ptr);
+}
 
 static void png_read_mem(png_structp p, png_bytep out, size_t n) {
   png_src *s = png_get_io_ptr(p);
@@ -37,8 +56,10 @@ static void png_warn_fn(png_structp p, png_const_charp m) {
 
 r50img_status r50img_decode_png(const uint8_t *buf, size_t len, uint64_t maxpx, r50img *img,
                                 char *msg, size_t msgn) {
-  png_src src = {buf, len, 0, msg, msgn};
-  png_structp p = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_err_fn, png_warn_fn);
+  const size_t extra = (size_t)16 << 20;
+  png_src src = {buf, len, 0, msg, msgn, len < SIZE_MAX - extra ? len + extra : SIZE_MAX};
+  png_structp p = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &src, png_err_fn, png_warn_fn,
+                                           &src, png_malloc_capped, png_free_fn);
   if (!p) {
     snprintf(msg, msgn, "png: out of memory");
     return R50IMG_ERR_NOMEM;
@@ -58,6 +79,7 @@ r50img_status r50img_decode_png(const uint8_t *buf, size_t len, uint64_t maxpx, 
   }
   png_set_read_fn(p, &src, png_read_mem);
   png_set_user_limits(p, 1000000, 1000000);
+  png_set_chunk_malloc_max(p, src.max_alloc);
   png_read_info(p, info);
   png_uint_32 w = png_get_image_width(p, info), h = png_get_image_height(p, info);
   int ct = png_get_color_type(p, info), depth = png_get_bit_depth(p, info);

@@ -493,7 +493,16 @@ static r50_status check_dataflow(tfl_ctx *c, int32_t *state) {
       int32_t x = op->inputs[k];
       if (x < 0) continue;
       const r50_tensor *t = &g->tensors[x];
-      if (t->data || t->is_variable || state[x] != 0) continue;
+      if (t->data || state[x] != 0) continue;
+      /* A variable tensor (TFLite state kept across invokes, e.g. RNN cells)
+       * read before any op writes it would need zero-initialised persistent
+       * memory, which r50 does not plan: without this check it was planned
+       * like an activation and read uninitialised. */
+      if (t->is_variable)
+        return r50_fail(err, R50_ERR_UNSUPPORTED,
+                        "operator %d (%s): input %d is variable tensor %d '%s' (state kept across invokes "
+                        "is not supported)",
+                        i, tn, k, x, t->name);
       return r50_fail(err, R50_ERR_MODEL,
                       "operator %d (%s): input %d is tensor %d '%s', which is neither constant, a graph input "
                       "nor produced by an earlier operator (cycle or dangling reference)",

@@ -11,6 +11,7 @@
  *    QuantizeMultiplier (any shift).
  * uint8 / int16 arithmetic is refused. */
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "../kernels/dispatch.h"
@@ -134,7 +135,15 @@ static r50_status prepare_common(r50_prep *p, int32_t kind) {
       k->in2_offset = -r50_tensor_zp(b);
       k->out_offset = r50_tensor_zp(o);
       const double real = (double)s1 * (double)s2 / (double)so;
+      if (!isfinite(real))
+        return r50_prep_fail(p, R50_ERR_MODEL, "invalid requantization multiplier %g", real);
       r50_quantize_multiplier(real, &k->out_mult, &k->out_shift);
+      /* the kernel shifts left by out_shift in 32 bits (found by tests/fuzz:
+       * tests/regress/model/mul-shift-87.tflite had a shift of 87) */
+      if (k->out_shift > 31)
+        return r50_prep_fail(p, R50_ERR_UNSUPPORTED,
+                             "input scales %g * %g / output scale %g = %g is too large a multiplier",
+                             (double)s1, (double)s2, (double)so, real);
       if ((s = r50_prep_act_range_q(p, act, o, &k->act_min, &k->act_max)) != R50_OK) return s;
     } else {
       r50_addsub_s8_params *k = &st->k.addsub;
