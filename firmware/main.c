@@ -48,6 +48,32 @@ static uint32_t op_ticks[MAX_OPS];
 static uint32_t last_tick;
 static int icount_shift;
 
+#if defined(FW_TIMER_SYSTICK)
+/* SysTick on the processor clock (FW_TIMER_HZ), 24 bits, wraps counted by its
+ * interrupt (a few instructions per 2^24 ticks); exposed as a 32-bit
+ * down-counter like the dual timer. */
+static volatile uint32_t s_wraps;
+void SysTick_Handler(void) { s_wraps++; }
+static void timer_start(void) {
+  volatile uint32_t *st = (volatile uint32_t *)0xE000E010u;
+  st[0] = 0;
+  s_wraps = 0;
+  st[1] = 0xFFFFFFu; /* RVR */
+  st[2] = 0;         /* CVR */
+  st[0] = 7u;        /* enable, interrupt, processor clock */
+  for (int i = 0; i < 1000 && st[2] == 0; i++) {
+  } /* CVR reads 0 until the first reload */
+}
+static uint32_t timer_now(void) {
+  volatile uint32_t *st = (volatile uint32_t *)0xE000E010u;
+  uint32_t w, v;
+  do {
+    w = s_wraps;
+    v = st[2];
+  } while (w != s_wraps);
+  return 0xFFFFFFFFu - (w * 0x1000000u + (0xFFFFFFu - v));
+}
+#else
 static volatile uint32_t *const k_timer = (volatile uint32_t *)FW_TIMER_BASE;
 
 static void timer_start(void) {
@@ -56,10 +82,11 @@ static void timer_start(void) {
   k_timer[2] = 0x82u;      /* enable, 32-bit, free running, prescale 1 */
 }
 static uint32_t timer_now(void) { return k_timer[1]; } /* Timer1Value, counts down */
+#endif
 
 /* Instructions in `ticks` timer ticks: ticks * (1e9 / Hz) ns / 2^shift ns each. */
 static uint64_t instructions(uint64_t ticks) {
-  return ticks * (1000000000u / FW_TIMER_HZ) >> icount_shift;
+  return ticks * 1000000000u / FW_TIMER_HZ >> icount_shift;
 }
 
 static void put_ratio(const char *what, uint64_t instr, uint64_t macs) {

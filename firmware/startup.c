@@ -15,6 +15,7 @@ int main(void);
 
 void Reset_Handler(void);
 static void Fault_Handler(void);
+void SysTick_Handler(void) __attribute__((weak, alias("Fault_Handler")));
 
 __attribute__((section(".vectors"), used)) static void (*const k_vectors[16])(void) = {
     (void (*)(void))(uintptr_t)__stack_top, Reset_Handler, Fault_Handler, /* NMI */
@@ -22,7 +23,7 @@ __attribute__((section(".vectors"), used)) static void (*const k_vectors[16])(vo
     Fault_Handler, Fault_Handler, Fault_Handler, /* MemManage, BusFault, UsageFault */
     Fault_Handler,                               /* SecureFault (v8-M) */
     0, 0, 0, Fault_Handler,                      /* SVC */
-    Fault_Handler, 0, Fault_Handler, Fault_Handler /* DebugMon, -, PendSV, SysTick */
+    Fault_Handler, 0, Fault_Handler, SysTick_Handler /* DebugMon, -, PendSV, SysTick */
 };
 
 static void Fault_Handler(void) {
