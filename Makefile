@@ -3,7 +3,7 @@ SHARED ?= ../shared
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 MODEL ?= $(SHARED)/models/resnet50v2_224_int8.tflite
 
-.PHONY: all setup build run test asan firmware clean
+.PHONY: all setup build run test asan firmware fuzz valgrind clean
 all: build
 
 setup:
@@ -33,5 +33,15 @@ asan: setup
 	cmake --build build-asan -j$(JOBS)
 	R50_GOLDEN_MAX=1 ctest --test-dir build-asan --output-on-failure -j$(JOBS)
 
+# libFuzzer harnesses (clang, build-fuzz/): each fuzzer FUZZ_SECONDS, seeds built at run time
+# (tests/fuzz/run.sh; docs/robustness.md).
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# The test executables (Release build) under valgrind memcheck (tests/valgrind.sh).
+valgrind: build
+	tests/valgrind.sh build
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
