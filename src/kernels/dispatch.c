@@ -66,6 +66,7 @@ r50_status r50_isa_parse(const char *name, r50_isa *isa) {
   return R50_ERR_ARG;
 }
 
+#if defined(R50_X86)
 static void note(const char *a, const char *b, const char *c) {
   size_t n = 0;
   const char *parts[3] = {a, b, c};
@@ -73,6 +74,7 @@ static void note(const char *a, const char *b, const char *c) {
     for (const char *s = parts[i]; *s && n + 1 < sizeof g_note; s++) g_note[n++] = *s;
   g_note[n] = 0;
 }
+#endif
 
 static void probe(void) {
   if (g_probed) return;

@@ -84,15 +84,15 @@ static inline r50_status fb_table_at(const fb_reader *r, uint64_t pos, const cha
             (unsigned long long)pos, (long long)vt);
   uint32_t vsize = fb_rd16(r->buf + vt), tsize = fb_rd16(r->buf + vt + 2);
   if (vsize < 4 || vsize % 2)
-    FB_FAIL(r, field, "table at offset %llu: bad vtable size %u", (unsigned long long)pos, vsize);
+    FB_FAIL(r, field, "table at offset %llu: bad vtable size %u", (unsigned long long)pos, (unsigned)vsize);
   if ((uint64_t)vt + vsize > r->len)
     FB_FAIL(r, field, "truncated: vtable at offset %lld (%u bytes) runs past the end of the %zu-byte buffer",
-            (long long)vt, vsize, r->len);
+            (long long)vt, (unsigned)vsize, r->len);
   if (tsize < 4)
-    FB_FAIL(r, field, "table at offset %llu: bad inline size %u", (unsigned long long)pos, tsize);
+    FB_FAIL(r, field, "table at offset %llu: bad inline size %u", (unsigned long long)pos, (unsigned)tsize);
   if (pos + tsize > r->len)
     FB_FAIL(r, field, "truncated: table at offset %llu (%u bytes) runs past the end of the %zu-byte buffer",
-            (unsigned long long)pos, tsize, r->len);
+            (unsigned long long)pos, (unsigned)tsize, r->len);
   t->pos = (size_t)pos;
   t->vt = (size_t)vt;
   t->vsize = vsize;
@@ -110,11 +110,11 @@ static inline r50_status fb_field(const fb_reader *r, const fb_table *t, int id,
   uint32_t off = fb_rd16(r->buf + t->vt + slot);
   if (off == 0) return R50_OK;
   if (off < 4 || off + size > t->tsize)
-    FB_FAIL(r, field, "field offset %u (size %u) outside the table's %u inline bytes", off, size,
-            t->tsize);
+    FB_FAIL(r, field, "field offset %u (size %u) outside the table's %u inline bytes", (unsigned)off, (unsigned)size,
+            (unsigned)t->tsize);
   size_t p = t->pos + off;
   if (p % size)
-    FB_FAIL(r, field, "misaligned %u-byte scalar at offset %zu", size, p);
+    FB_FAIL(r, field, "misaligned %u-byte scalar at offset %zu", (unsigned)size, p);
   *at = p;
   return R50_OK;
 }
@@ -180,10 +180,10 @@ static inline r50_status fb_vector_at(const fb_reader *r, uint64_t vpos, uint32_
   if (bytes > r->len - start)
     FB_FAIL(r, field,
             "truncated: vector at offset %llu (length %u) runs past the end of the %zu-byte buffer",
-            (unsigned long long)vpos, n, r->len);
+            (unsigned long long)vpos, (unsigned)n, r->len);
   if (elem > 1 && start % elem)
     FB_FAIL(r, field, "vector data at offset %llu not aligned to its %u-byte elements",
-            (unsigned long long)start, elem);
+            (unsigned long long)start, (unsigned)elem);
   v->pos = (size_t)start;
   v->n = n;
   return R50_OK;
@@ -218,7 +218,7 @@ static inline r50_status fb_string(const fb_reader *r, const fb_table *t, int id
   if ((s = fb_vector_at(r, tg, 1, field, &v))) return s;
   if (v.pos + v.n >= r->len || r->buf[v.pos + v.n] != 0)
     FB_FAIL(r, field, "string at offset %llu (length %u) is not NUL-terminated inside the buffer",
-            (unsigned long long)tg, v.n);
+            (unsigned long long)tg, (unsigned)v.n);
   *out = (const char *)(r->buf + v.pos);
   return R50_OK;
 }

@@ -107,11 +107,11 @@ static r50_status read_buffer(tfl_ctx *c, uint32_t idx, const uint8_t **data, ui
   if (off > 1) {
     if (dv.n)
       return r50_fail(c->r.err, R50_ERR_MODEL, "buffer %u has both inline data (%u bytes) and an external offset",
-                      idx, dv.n);
+                      (unsigned)idx, (unsigned)dv.n);
     if (size > c->r.len || off > c->r.len - size)
       return r50_fail(c->r.err, R50_ERR_MODEL,
                       "truncated: buffer %u at file offset %llu (size %llu) runs past the end of the %zu-byte buffer",
-                      idx, (unsigned long long)off, (unsigned long long)size, c->r.len);
+                      (unsigned)idx, (unsigned long long)off, (unsigned long long)size, c->r.len);
     *data = c->r.buf + off;
     *n = size;
     return R50_OK;
@@ -149,18 +149,18 @@ static r50_status read_tensor(tfl_ctx *c, const fb_vec *tv, int32_t i, r50_tenso
   t->is_variable = is_var != 0;
 
   if (type < 0 || type > TFL_TYPE_LAST)
-    return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': invalid tensor type %d", i, t->name, type);
+    return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': invalid tensor type %d", (int)i, t->name, type);
   if (type == R50_DTYPE_STRING || type > R50_DTYPE_FLOAT64)
-    return r50_fail(err, R50_ERR_UNSUPPORTED, "tensor %d '%s': tensor type %s is not supported", i,
+    return r50_fail(err, R50_ERR_UNSUPPORTED, "tensor %d '%s': tensor type %s is not supported", (int)i,
                     t->name, tfl_type_name(type));
   t->type = (r50_dtype)type;
   if (sparsity_at)
-    return r50_fail(err, R50_ERR_UNSUPPORTED, "tensor %d '%s': sparse tensors are not supported", i,
+    return r50_fail(err, R50_ERR_UNSUPPORTED, "tensor %d '%s': sparse tensors are not supported", (int)i,
                     t->name);
 
   if (shape.n > R50_MAX_DIMS)
-    return r50_fail(err, R50_ERR_UNSUPPORTED, "tensor %d '%s': rank %u exceeds the maximum of %d", i,
-                    t->name, shape.n, R50_MAX_DIMS);
+    return r50_fail(err, R50_ERR_UNSUPPORTED, "tensor %d '%s': rank %u exceeds the maximum of %d", (int)i,
+                    t->name, (unsigned)shape.n, R50_MAX_DIMS);
   t->ndim = (int32_t)shape.n;
   uint64_t n_elems = 1;
   for (int d = 0; d < t->ndim; d++) {
@@ -173,24 +173,24 @@ static r50_status read_tensor(tfl_ctx *c, const fb_vec *tv, int32_t i, r50_tenso
     char sh[96];
     if (v < 0) {
       fmt_shape(sh, sizeof sh, t);
-      return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': negative dimension %d in shape %s", i, t->name,
-                      v, sh);
+      return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': negative dimension %d in shape %s", (int)i, t->name,
+                      (int)v, sh);
     }
     if (v == 0) {
       fmt_shape(sh, sizeof sh, t);
-      return r50_fail(err, R50_ERR_UNSUPPORTED, "tensor %d '%s': zero-sized tensor (shape %s)", i, t->name,
+      return r50_fail(err, R50_ERR_UNSUPPORTED, "tensor %d '%s': zero-sized tensor (shape %s)", (int)i, t->name,
                       sh);
     }
     if (n_elems > c->lim->max_tensor_elems / (uint64_t)v) {
       fmt_shape(sh, sizeof sh, t);
       return r50_fail(err, R50_ERR_LIMIT, "tensor %d '%s': shape %s has more than max_tensor_elems=%llu elements",
-                      i, t->name, sh, (unsigned long long)c->lim->max_tensor_elems);
+                      (int)i, t->name, sh, (unsigned long long)c->lim->max_tensor_elems);
     }
     n_elems *= (uint64_t)v;
   }
   size_t esize = r50_dtype_size(t->type);
   if (n_elems > SIZE_MAX / esize)
-    return r50_fail(err, R50_ERR_LIMIT, "tensor %d '%s': byte size overflows size_t", i, t->name);
+    return r50_fail(err, R50_ERR_LIMIT, "tensor %d '%s': byte size overflows size_t", (int)i, t->name);
   t->n_elems = (size_t)n_elems;
   t->bytes = (size_t)n_elems * esize;
 
@@ -198,7 +198,7 @@ static r50_status read_tensor(tfl_ctx *c, const fb_vec *tv, int32_t i, r50_tenso
   uint32_t n_buffers = c->has_buffers ? c->buffers.n : 0;
   if (buf_idx >= n_buffers && !(buf_idx == 0 && n_buffers == 0))
     return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': buffer index %u out of range (model has %u buffers)",
-                    i, t->name, buf_idx, n_buffers);
+                    (int)i, t->name, (unsigned)buf_idx, (unsigned)n_buffers);
   t->data = NULL;
   if (buf_idx > 0) {
     const uint8_t *data;
@@ -209,12 +209,12 @@ static r50_status read_tensor(tfl_ctx *c, const fb_vec *tv, int32_t i, r50_tenso
         char sh[96];
         fmt_shape(sh, sizeof sh, t);
         return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': buffer %u holds %llu bytes, shape %s %s needs %zu",
-                        i, t->name, buf_idx, (unsigned long long)n, sh, r50_dtype_name(t->type), t->bytes);
+                        (int)i, t->name, (unsigned)buf_idx, (unsigned long long)n, sh, r50_dtype_name(t->type), t->bytes);
       }
       if ((size_t)(data - c->r.buf) % esize)
         return r50_fail(err, R50_ERR_MODEL,
                         "tensor %d '%s': constant data of buffer %u at offset %zu is not aligned to its %zu-byte elements",
-                        i, t->name, buf_idx, (size_t)(data - c->r.buf), esize);
+                        (int)i, t->name, (unsigned)buf_idx, (size_t)(data - c->r.buf), esize);
       t->data = data;
     }
   }
@@ -233,20 +233,20 @@ static r50_status read_tensor(tfl_ctx *c, const fb_vec *tv, int32_t i, r50_tenso
     if ((s = fb_i32(&r, &qt, 6, 0, "quantized_dimension", &qdim))) return s;
     if (scale.n > 0) {
       if (!has_zp)
-        return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': quantization has %u scales but no zero_point", i,
-                        t->name, scale.n);
+        return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': quantization has %u scales but no zero_point", (int)i,
+                        t->name, (unsigned)scale.n);
       if (zp.n != scale.n)
-        return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': quantization has %u scales but %u zero points", i,
-                        t->name, scale.n, zp.n);
+        return r50_fail(err, R50_ERR_MODEL, "tensor %d '%s': quantization has %u scales but %u zero points", (int)i,
+                        t->name, (unsigned)scale.n, (unsigned)zp.n);
       if (scale.n > 1) {
         if (qdim < 0 || qdim >= t->ndim)
           return r50_fail(err, R50_ERR_MODEL,
-                          "tensor %d '%s': quantized_dimension %d out of range for rank %d", i, t->name, qdim,
+                          "tensor %d '%s': quantized_dimension %d out of range for rank %d", (int)i, t->name, (int)qdim,
                           (int)t->ndim);
         if ((uint32_t)t->dims[qdim] != scale.n)
           return r50_fail(err, R50_ERR_MODEL,
-                          "tensor %d '%s': %u per-channel scales but dimension %d has size %d", i, t->name,
-                          scale.n, qdim, (int)t->dims[qdim]);
+                          "tensor %d '%s': %u per-channel scales but dimension %d has size %d", (int)i, t->name,
+                          (unsigned)scale.n, (int)qdim, (int)t->dims[qdim]);
       }
       t->q_count = (int32_t)scale.n;
       t->q_dim = qdim;
@@ -261,14 +261,14 @@ static r50_status read_tensor(tfl_ctx *c, const fb_vec *tv, int32_t i, r50_tenso
 
 static r50_status check_enum(r50_error *err, int32_t i, int32_t code, const char *what, int v, int hi) {
   if (v < 0 || v > hi)
-    return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): %s %d out of range 0..%d", i,
+    return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): %s %d out of range 0..%d", (int)i,
                     r50_op_type_name(code), what, v, hi);
   return R50_OK;
 }
 
 static r50_status check_pos(r50_error *err, int32_t i, int32_t code, const char *what, int32_t v) {
   if (v < 1)
-    return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): %s %d must be >= 1", i, r50_op_type_name(code),
+    return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): %s %d must be >= 1", (int)i, r50_op_type_name(code),
                     what, (int)v);
   return R50_OK;
 }
@@ -309,7 +309,7 @@ static r50_status read_options(tfl_ctx *c, const fb_reader *r, int32_t i, int32_
       if ((s = check_pos(err, i, code, "dilation_w_factor", cv->dilation_w))) return s;
       if ((s = check_pos(err, i, code, "dilation_h_factor", cv->dilation_h))) return s;
       if (dw && cv->depth_multiplier < 0)
-        return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): depth_multiplier %d is negative", i,
+        return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): depth_multiplier %d is negative", (int)i,
                         r50_op_type_name(code), (int)cv->depth_multiplier);
       return R50_OK;
     }
@@ -371,8 +371,8 @@ static r50_status read_options(tfl_ctx *c, const fb_reader *r, int32_t i, int32_
       fb_vec v = {0, 0};
       if (has && (s = fb_vector(r, t, 0, 4, "squeeze_dims", &v, NULL))) return s;
       if (v.n > R50_MAX_DIMS)
-        return r50_fail(err, R50_ERR_MODEL, "operator %d (SQUEEZE): %u squeeze_dims, at most %d allowed", i,
-                        v.n, R50_MAX_DIMS);
+        return r50_fail(err, R50_ERR_MODEL, "operator %d (SQUEEZE): %u squeeze_dims, at most %d allowed", (int)i,
+                        (unsigned)v.n, R50_MAX_DIMS);
       o->squeeze.n_squeeze_dims = (int32_t)v.n;
       for (uint32_t k = 0; k < v.n; k++) memcpy(&o->squeeze.squeeze_dims[k], c->r.buf + v.pos + 4 * k, 4);
       return R50_OK;
@@ -417,7 +417,7 @@ static r50_status read_opcode(tfl_ctx *c, uint32_t idx, int32_t *code, int32_t *
   /* TFLite's GetBuiltinCode: the larger of the two fields. */
   *code = bc > dep ? bc : dep;
   if (*code < 0)
-    return r50_fail(c->r.err, R50_ERR_MODEL, "operator_code %u: negative builtin code %d", idx, (int)*code);
+    return r50_fail(c->r.err, R50_ERR_MODEL, "operator_code %u: negative builtin code %d", (unsigned)idx, (int)*code);
   return R50_OK;
 }
 
@@ -428,7 +428,7 @@ static r50_status read_index_vec(tfl_ctx *c, const fb_reader *r, const fb_table 
   r50_status s = fb_vector(r, t, id, 4, field, &v, NULL);
   if (s) return s;
   if (v.n > (uint32_t)INT32_MAX / 2)
-    return r50_fail(c->r.err, R50_ERR_MODEL, "operator %d: %s has %u entries", op_i, field, v.n);
+    return r50_fail(c->r.err, R50_ERR_MODEL, "operator %d: %s has %u entries", (int)op_i, field, (unsigned)v.n);
   *n = (int32_t)v.n;
   *out = v.n ? (const int32_t *)(const void *)(c->r.buf + v.pos) : NULL;
   for (uint32_t k = 0; k < v.n; k++) {
@@ -436,7 +436,7 @@ static r50_status read_index_vec(tfl_ctx *c, const fb_reader *r, const fb_table 
     if (x == -1 && allow_optional) continue;
     if (x < 0 || x >= c->g->n_tensors)
       return r50_fail(c->r.err, R50_ERR_MODEL, "operator %d (%s): %s index %d out of range (model has %d tensors)",
-                      op_i, r50_op_type_name(code), field, (int)x, (int)c->g->n_tensors);
+                      (int)op_i, r50_op_type_name(code), field, (int)x, (int)c->g->n_tensors);
   }
   return R50_OK;
 }
@@ -455,21 +455,21 @@ static r50_status read_op(tfl_ctx *c, const fb_vec *ov, int32_t i, r50_op *op) {
   uint32_t n_opcodes = c->opcodes.n;
   if (opcode_index >= n_opcodes)
     return r50_fail(c->r.err, R50_ERR_MODEL, "operator %d: opcode_index %u out of range (model has %u operator codes)",
-                    i, opcode_index, n_opcodes);
+                    (int)i, (unsigned)opcode_index, (unsigned)n_opcodes);
   if ((s = read_opcode(c, opcode_index, &op->type, &op->version, &op->custom_code))) return s;
   int32_t code = op->type;
   if ((s = read_index_vec(c, &r, &t, 1, "input", i, code, 1, &op->n_inputs, &op->inputs))) return s;
   if ((s = read_index_vec(c, &r, &t, 2, "output", i, code, 0, &op->n_outputs, &op->outputs))) return s;
   if ((s = fb_u8(&r, &t, 3, 0, "builtin_options_type", &opt_type))) return s;
   if (opt_type > OPT_LAST)
-    return r50_fail(c->r.err, R50_ERR_MODEL, "operator %d (%s): builtin_options type %u out of range 0..%d", i,
+    return r50_fail(c->r.err, R50_ERR_MODEL, "operator %d (%s): builtin_options type %u out of range 0..%d", (int)i,
                     r50_op_type_name(code), opt_type, OPT_LAST);
   int want = expected_opt(code);
   has_opt = 0;
   if (want >= 0 && opt_type != 0) {
     if (opt_type != want)
       return r50_fail(c->r.err, R50_ERR_MODEL, "operator %d (%s): builtin_options type %u (%s), expected %d (%s)",
-                      i, r50_op_type_name(code), opt_type, opt_name(opt_type), want, opt_name(want));
+                      (int)i, r50_op_type_name(code), opt_type, opt_name(opt_type), want, opt_name(want));
     if ((s = fb_subtable(&r, &t, 4, "builtin_options", &opt, &has_opt))) return s;
   }
   if (want >= 0) {
@@ -502,25 +502,25 @@ static r50_status check_dataflow(tfl_ctx *c, int32_t *state) {
         return r50_fail(err, R50_ERR_UNSUPPORTED,
                         "operator %d (%s): input %d is variable tensor %d '%s' (state kept across invokes "
                         "is not supported)",
-                        i, tn, k, x, t->name);
+                        (int)i, tn, (int)k, (int)x, t->name);
       return r50_fail(err, R50_ERR_MODEL,
                       "operator %d (%s): input %d is tensor %d '%s', which is neither constant, a graph input "
                       "nor produced by an earlier operator (cycle or dangling reference)",
-                      i, tn, k, x, t->name);
+                      (int)i, tn, (int)k, (int)x, t->name);
     }
     for (int32_t k = 0; k < op->n_outputs; k++) {
       int32_t x = op->outputs[k];
       const r50_tensor *t = &g->tensors[x];
       if (state[x] == -1)
-        return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): output %d writes graph input tensor %d '%s'", i,
-                        tn, k, x, t->name);
+        return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): output %d writes graph input tensor %d '%s'", (int)i,
+                        tn, (int)k, (int)x, t->name);
       if (t->data)
-        return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): output %d writes constant tensor %d '%s'", i, tn,
-                        k, x, t->name);
+        return r50_fail(err, R50_ERR_MODEL, "operator %d (%s): output %d writes constant tensor %d '%s'", (int)i, tn,
+                        (int)k, (int)x, t->name);
       if (state[x] > 0)
         return r50_fail(err, R50_ERR_MODEL,
-                        "operator %d (%s): output %d tensor %d '%s' is already produced by operator %d", i, tn, k,
-                        x, t->name, (int)(state[x] - 1));
+                        "operator %d (%s): output %d tensor %d '%s' is already produced by operator %d", (int)i, tn, (int)k,
+                        (int)x, t->name, (int)(state[x] - 1));
       state[x] = i + 1;
     }
   }
@@ -528,7 +528,7 @@ static r50_status check_dataflow(tfl_ctx *c, int32_t *state) {
     int32_t x = g->outputs[k];
     const r50_tensor *t = &g->tensors[x];
     if (state[x] == 0 && !t->data)
-      return r50_fail(err, R50_ERR_MODEL, "graph output %d is tensor %d '%s', which no operator produces", k, x,
+      return r50_fail(err, R50_ERR_MODEL, "graph output %d is tensor %d '%s', which no operator produces", (int)k, (int)x,
                       t->name);
   }
   return R50_OK;
@@ -541,7 +541,7 @@ static r50_status read_graph_io(tfl_ctx *c, const fb_reader *r, const fb_table *
   if (s) return s;
   if (v.n == 0) return r50_fail(c->r.err, R50_ERR_MODEL, "subgraph 0 has no %s", what);
   if (v.n > (uint32_t)c->g->n_tensors)
-    return r50_fail(c->r.err, R50_ERR_MODEL, "subgraph 0 has %u %s but only %d tensors", v.n, what,
+    return r50_fail(c->r.err, R50_ERR_MODEL, "subgraph 0 has %u %s but only %d tensors", (unsigned)v.n, what,
                     (int)c->g->n_tensors);
   *n = (int32_t)v.n;
   *out = (const int32_t *)(const void *)(c->r.buf + v.pos);
@@ -549,7 +549,7 @@ static r50_status read_graph_io(tfl_ctx *c, const fb_reader *r, const fb_table *
     int32_t x = (*out)[k];
     if (x < 0 || x >= c->g->n_tensors)
       return r50_fail(c->r.err, R50_ERR_MODEL, "subgraph 0 %s %u: tensor index %d out of range (model has %d tensors)",
-                      what, k, (int)x, (int)c->g->n_tensors);
+                      what, (unsigned)k, (int)x, (int)c->g->n_tensors);
   }
   return R50_OK;
 }
@@ -594,7 +594,7 @@ r50_status r50_tflite_read(const void *buf, size_t len, const r50_limits *limits
   if ((s = fb_table_at(r, root, "root", &c.model))) return s;
   if ((s = fb_u32(r, &c.model, 0, 0, "version", &version))) return s;
   if (version != TFL_SCHEMA_VERSION)
-    return r50_fail(err, R50_ERR_UNSUPPORTED, "model schema version %u, only version 3 is supported", version);
+    return r50_fail(err, R50_ERR_UNSUPPORTED, "model schema version %u, only version 3 is supported", (unsigned)version);
   g->schema_version = version;
   if ((s = fb_vector(r, &c.model, 1, 4, "operator_codes", &c.opcodes, NULL))) return s;
   if ((s = fb_vector(r, &c.model, 2, 4, "subgraphs", &subgraphs, NULL))) return s;
@@ -615,10 +615,10 @@ r50_status r50_tflite_read(const void *buf, size_t len, const r50_limits *limits
   if ((s = fb_vector(r, &sg, 0, 4, "tensors", &tensors, NULL))) return s;
   if ((s = fb_vector(r, &sg, 3, 4, "operators", &ops, &present))) return s;
   if (tensors.n > (uint32_t)(limits->max_tensors < 0 ? 0 : limits->max_tensors))
-    return r50_fail(err, R50_ERR_LIMIT, "model has %u tensors, more than max_tensors=%d", tensors.n,
+    return r50_fail(err, R50_ERR_LIMIT, "model has %u tensors, more than max_tensors=%d", (unsigned)tensors.n,
                     (int)limits->max_tensors);
   if (ops.n > (uint32_t)(limits->max_ops < 0 ? 0 : limits->max_ops))
-    return r50_fail(err, R50_ERR_LIMIT, "model has %u operators, more than max_ops=%d", ops.n,
+    return r50_fail(err, R50_ERR_LIMIT, "model has %u operators, more than max_ops=%d", (unsigned)ops.n,
                     (int)limits->max_ops);
   if (tensors.n == 0) return r50_fail(err, R50_ERR_MODEL, "subgraph 0 has no tensors");
 
@@ -636,7 +636,7 @@ r50_status r50_tflite_read(const void *buf, size_t len, const r50_limits *limits
     return r50_fail(err, R50_ERR_ARENA,
                     "arena too small for the model's descriptors: %u tensors and %u operators need %zu bytes "
                     "(arena_needed), the arena has %zu",
-                    tensors.n, ops.n, need, mem->size);
+                    (unsigned)tensors.n, (unsigned)ops.n, need, mem->size);
   }
   g->tensors = (r50_tensor *)r50_bump_alloc(mem, t_bytes, 16);
   g->ops = o_bytes ? (r50_op *)r50_bump_alloc(mem, o_bytes, 16) : NULL;
