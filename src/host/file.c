@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../runtime/error.h"
 #include "r50.h"
@@ -15,6 +16,13 @@ r50_status r50_file_read(const char *path, void **buf, size_t *len, r50_error *e
   *len = 0;
   FILE *f = fopen(path, "rb");
   if (!f) return r50_fail(err, R50_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+  /* a directory opens fine and reports a size of LONG_MAX: refuse anything
+   * that is not a regular file before sizing an allocation from it */
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    fclose(f);
+    return r50_fail(err, R50_ERR_IO, "'%s' is not a regular file", path);
+  }
   long size = -1;
   if (fseek(f, 0, SEEK_END) == 0) size = ftell(f);
   if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {

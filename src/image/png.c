@@ -83,6 +83,7 @@ r50img_status r50img_decode_png(const uint8_t *buf, size_t len, uint64_t maxpx, 
   png_read_info(p, info);
   png_uint_32 w = png_get_image_width(p, info), h = png_get_image_height(p, info);
   int ct = png_get_color_type(p, info), depth = png_get_bit_depth(p, info);
+  const int ch0 = png_get_channels(p, info); /* in the file, before conversion */
   st = r50img_check_size(w, h, maxpx, "png", msg, msgn);
   if (st != R50IMG_OK) png_longjmp(p, 1);
   st = R50IMG_ERR_CORRUPT;
@@ -97,6 +98,17 @@ r50img_status r50img_decode_png(const uint8_t *buf, size_t len, uint64_t maxpx, 
   if (png_get_rowbytes(p, info) != (size_t)w * 3) {
     snprintf(msg, msgn, "png: unexpected row size after conversion");
     png_longjmp(p, 1);
+  }
+  /* deflate cannot compress more than 1032:1, so a file too short to hold
+   * the image's filtered rows is truncated: say so before allocating them */
+  {
+    const uint64_t raw = (uint64_t)h * (1 + ((uint64_t)w * (uint64_t)ch0 *
+                                             (uint64_t)depth + 7) / 8);
+    if ((uint64_t)len * 1032 < raw) {
+      snprintf(msg, msgn, "png: truncated: %ux%u needs %llu bytes of image data, at least %llu compressed; file has %zu",
+               (unsigned)w, (unsigned)h, (unsigned long long)raw, (unsigned long long)(raw / 1032), len);
+      png_longjmp(p, 1);
+    }
   }
   st = r50img_alloc(img, w, h, maxpx, "png", msg, msgn);
   if (st != R50IMG_OK) png_longjmp(p, 1);

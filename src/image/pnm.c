@@ -47,7 +47,9 @@ r50img_status r50img_decode_pnm(const uint8_t *b, size_t len, uint64_t maxpx, r5
     snprintf(msg, msgn, "%s: maxval %lld out of range 1..65535", fmt, (long long)maxv);
     return R50IMG_ERR_CORRUPT;
   }
-  r50img_status s = r50img_alloc(img, w, h, maxpx, fmt, msg, msgn);
+  /* limit, then truncation, then allocation: a 30-byte header claiming
+   * 10000x10000 must not allocate 300 MB first */
+  r50img_status s = r50img_check_size(w, h, maxpx, fmt, msg, msgn);
   if (s != R50IMG_OK) return s;
   int ch = kind == '5' ? 1 : 3, bps = maxv > 255 ? 2 : 1;
   uint64_t need = (uint64_t)w * (uint64_t)h * (uint64_t)(ch * bps);
@@ -56,6 +58,8 @@ r50img_status r50img_decode_pnm(const uint8_t *b, size_t len, uint64_t maxpx, r5
              (long long)w, (long long)h, (unsigned long long)need, len - pos);
     return R50IMG_ERR_CORRUPT;
   }
+  s = r50img_alloc(img, w, h, maxpx, fmt, msg, msgn);
+  if (s != R50IMG_OK) return s;
   const uint8_t *p = b + pos;
   size_t n = (size_t)w * (size_t)h;
   for (size_t i = 0; i < n; i++) {
