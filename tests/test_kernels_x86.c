@@ -162,7 +162,7 @@ static int conv_case(r50_isa isa, int verbose) {
   const int mag = rnd() % 3; /* tiny, ~1, > 1 */
   double m0 = 0;
   for (int32_t c = 0; c < p.out_c; c++) {
-    bias[c] = (int32_t)(rnd() << 4) - (1 << 19);
+    bias[c] = (int32_t)(rnd() % (1u << 20)) - (1 << 19);
     if (rnd() % 8 == 0) bias[c] = (int32_t)(rnd() << 16 ^ rnd());
     double m = mag == 0 ? 1e-7 * (1 + rnd() % 1000) : (mag == 1 ? 0.5 + (rnd() % 1000) / 1000.0 : 1.0 + (rnd() % 3000));
     if (c == 0 || !per_tensor) m0 = m;
