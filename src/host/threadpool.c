@@ -7,14 +7,29 @@
  * Workers spin briefly between jobs (ops follow each other within
  * microseconds during an invoke), then sleep on a condition variable. */
 #define _POSIX_C_SOURCE 200809L
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../runtime/error.h"
 #include "r50.h"
+
+#if defined(R50_NO_PTHREADS)
+/* No pthreads on this target: 1 thread works (serial), more are refused. */
+r50_status r50_threadpool_create(int32_t n_threads, r50_parallel *par, r50_error *err) {
+  if (!par) return r50_fail(err, R50_ERR_ARG, "r50_threadpool_create: par is NULL");
+  memset(par, 0, sizeof *par);
+  par->n_threads = 1;
+  if (n_threads == 1) return R50_OK;
+  return r50_fail(err, R50_ERR_UNSUPPORTED, "this build has no threads (asked for %d)",
+                  (int)n_threads);
+}
+void r50_threadpool_destroy(r50_parallel *par) {
+  if (par) memset(par, 0, sizeof *par);
+}
+#else
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -158,3 +173,4 @@ void r50_threadpool_destroy(r50_parallel *par) {
   }
   memset(par, 0, sizeof *par);
 }
+#endif
