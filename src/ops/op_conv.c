@@ -29,6 +29,7 @@ typedef struct {
   r50_conv_params k;
   r50_conv_s8_x86 x;    /* packed weights + params for the x86 kernels */
   r50_rowmap rows;      /* streamed execution (batch 1) */
+  int32_t band_mc;      /* x86: rows gathered per chunk in band calls (smaller scratch) */
 } conv_state;
 
 typedef struct {
@@ -294,6 +295,15 @@ static r50_status conv_prepare(r50_prep *p) {
 #endif
   set_rows(p, &st->rows, conv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
            k->dilation_h);
+#if defined(__x86_64__)
+  if (st->kernel != CONV_REF && p->scratch_bytes) {
+    /* Bands gather at most one output row's pixels per chunk (MR = 6 rows). */
+    const int32_t mc = st->x.mc < (k->out_w + 5) / 6 * 6 ? st->x.mc : (k->out_w + 5) / 6 * 6;
+    st->band_mc = mc;
+    st->rows.scratch_bytes = (size_t)mc * (size_t)st->x.Kp * (st->kernel == CONV_AVX2 ? 2u : 1u);
+    p->rows.scratch_bytes = st->rows.scratch_bytes;
+  }
+#endif
   return R50_OK;
 }
 
@@ -314,6 +324,7 @@ static void conv_run(const r50_op *op, const conv_state *st, void *const *tdata,
     if (rows) {
       r50_rowband(rows, y0, y1, &x.p.in_h, &x.p.out_h, &x.p.pad_top);
       x.M = x.p.batch * x.p.out_h * x.p.out_w;
+      if (st->band_mc) x.mc = st->band_mc;
     }
     if (st->kernel == CONV_AVX512VNNI)
       r50_conv2d_s8__avx512vnni(&x, (const int8_t *)in, (int8_t *)out, scratch,
@@ -409,6 +420,8 @@ static r50_status dwconv_prepare(r50_prep *p) {
   p->scratch_bytes = r50_dwconv_scratch_bytes(k);
   set_rows(p, &st->rows, dwconv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
            k->dilation_h);
+  st->rows.scratch_bytes = p->scratch_bytes;
+  p->rows.scratch_bytes = p->scratch_bytes;
   return R50_OK;
 }
 

@@ -42,6 +42,7 @@ typedef struct {
   r50_op_eval_rows_fn eval_rows; /* NULL: the op cannot be streamed */
   int32_t stride, pad, window;
   uint32_t spatial;
+  size_t scratch_bytes;          /* scratch eval_rows needs for any band (<= whole-tensor scratch) */
 } r50_rowmap;
 
 typedef struct r50_prep {

@@ -55,6 +55,15 @@ static void set_window_bytes(r50_model *m) {
   }
 }
 
+/* Scratch sizes for planning: whole-tensor scratch, but the band scratch for
+ * ops inside the current stream region. */
+static void region_scratch(const r50_model *m, size_t *sb) {
+  for (int32_t o = 0; o < m->g.n_ops; o++) {
+    const int in = o >= m->stream.a && o < m->stream.b;
+    sb[o] = in ? (m->rows[o].scratch_bytes + 15u) & ~(size_t)15u : m->scratch_bytes[o];
+  }
+}
+
 /* Plan activations and scratch (src/plan: lifetimes, in-place aliasing,
  * greedy placement), choosing the streamed region (src/runtime/stream.h) that
  * minimises the peak: every eligible prefix of the op list is tried, and none
@@ -75,6 +84,13 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
                     "arena of %zu bytes too small to plan memory (need more than %zu)", mem->size,
                     mark + work_bytes + 16);
   }
+  /* Region ops get the scratch their band calls need (rows[o].scratch_bytes). */
+  size_t *sb = r50_bump_alloc(mem, (size_t)no * sizeof *sb + 1, 16);
+  if (!sb) {
+    mem->used = mark;
+    if (err) err->arena_needed = 0;
+    return r50_fail(err, R50_ERR_ARENA, "arena of %zu bytes too small to plan memory", mem->size);
+  }
   r50_graph_plan plan;
   r50_plan_graph(g, m->scratch_bytes, plan_flags, NULL, work, &plan);
   m->stream.step_rows = 1; /* one sink row per step: the smallest windows */
@@ -84,8 +100,9 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
     if (!r50_stream_region_ok(g, m->rows, 0, b)) break; /* longer prefixes fail too */
     r50_stream_dry_run(g, m->rows, &m->stream, 0, b);
     set_window_bytes(m);
+    region_scratch(m, sb);
     const r50_plan_region rg = {0, b, m->window_bytes};
-    r50_plan_graph(g, m->scratch_bytes, plan_flags, &rg, work, &plan);
+    r50_plan_graph(g, sb, plan_flags, &rg, work, &plan);
     if (plan.peak < best) {
       best = plan.peak;
       best_b = b;
@@ -97,8 +114,9 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
     m->stream.a = m->stream.b = 0;
   }
   set_window_bytes(m);
+  region_scratch(m, sb);
   const r50_plan_region rg = {m->stream.a, m->stream.b, m->window_bytes};
-  r50_plan_graph(g, m->scratch_bytes, plan_flags, &rg, work, &plan);
+  r50_plan_graph(g, sb, plan_flags, &rg, work, &plan);
 
   const size_t act_start = (mark + 15u) & ~(size_t)15u;
   const size_t temp_end = mem->used;
@@ -122,7 +140,8 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
   for (int32_t o = 0; o < no; o++)
     m->scratch[o] = plan.bufs[nt + o].size ? m->act + plan.bufs[nt + o].offset : NULL;
   for (int32_t o = m->stream.a + 1; o < m->stream.b; o++) /* shared region scratch */
-    m->scratch[o] = m->scratch_bytes[o] ? m->scratch[m->stream.a] : NULL;
+    m->scratch[o] = sb[o] ? m->scratch[m->stream.a] : NULL;
+  for (int32_t o = m->stream.a; o < m->stream.b; o++) m->scratch_bytes[o] = sb[o];
   mem->used = act_start + plan.peak;
   if (mem->used < temp_end) mem->used = temp_end;
   return R50_OK;

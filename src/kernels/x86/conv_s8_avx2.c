@@ -15,7 +15,7 @@
 
 #define MR 6
 #define NR 16
-#define MC_BYTES (192 * 1024)
+#define MC_BYTES (64 * 1024)
 
 static inline __m256i requant(int sat, __m256i acc, __m256i mult, __m256i lsh, __m256i rsh, __m256i off,
                               __m256i lo, __m256i hi) {
