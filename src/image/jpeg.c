@@ -11,12 +11,29 @@
 
 #include "r50img.h"
 
+/* Progressive JPEGs may hold any number of scans, each a pass over the whole
+ * coefficient buffer: a small file with thousands of tiny scans costs minutes
+ * (a known decompression-time bomb). libjpeg-turbo's TurboJPEG API stops at
+ * 500 scans by default; r50 refuses more than this. */
+#define R50IMG_JPEG_MAX_SCANS 500
+
 typedef struct {
   struct jpeg_error_mgr pub;
   jmp_buf jb;
   int bad_warning;
+  int too_many_scans;
   char warn[JMSG_LENGTH_MAX];
 } jerr_t;
+
+static void j_progress(j_common_ptr c) {
+  if (!c->is_decompressor) return;
+  j_decompress_ptr d = (j_decompress_ptr)c;
+  if (d->input_scan_number > R50IMG_JPEG_MAX_SCANS) {
+    jerr_t *e = (jerr_t *)c->err;
+    e->too_many_scans = 1;
+    longjmp(e->jb, 1);
+  }
+}
 
 static void j_error_exit(j_common_ptr c) {
   jerr_t *e = (jerr_t *)c->err;
@@ -43,8 +60,15 @@ r50img_status r50img_decode_jpeg(const uint8_t *buf, size_t len, uint64_t maxpx,
   je.pub.error_exit = j_error_exit;
   je.pub.emit_message = j_emit;
   je.pub.output_message = j_output;
+  struct jpeg_progress_mgr prog;
+  memset(&prog, 0, sizeof prog);
+  prog.progress_monitor = j_progress;
   if (setjmp(je.jb)) {
-    if (st == R50IMG_ERR_CORRUPT) {
+    if (je.too_many_scans) {
+      snprintf(msg, msgn, "jpeg: more than %d progressive scans (decoding-time limit)",
+               R50IMG_JPEG_MAX_SCANS);
+      st = R50IMG_ERR_LIMIT;
+    } else if (st == R50IMG_ERR_CORRUPT) {
       char m[JMSG_LENGTH_MAX];
       je.pub.format_message((j_common_ptr)&ci, m);
       snprintf(msg, msgn, "jpeg: %s", m);
@@ -53,6 +77,7 @@ r50img_status r50img_decode_jpeg(const uint8_t *buf, size_t len, uint64_t maxpx,
     return st;
   }
   jpeg_create_decompress(&ci);
+  ci.progress = &prog;
   jpeg_mem_src(&ci, buf, (unsigned long)len);
   jpeg_read_header(&ci, TRUE);
   if (ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK) {
