@@ -10,7 +10,9 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(R50_CROSS_TRIPLE aarch64-linux-gnu)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
-set(CMAKE_C_FLAGS_INIT "-mcpu=cortex-a35")
+# -march + -mtune rather than -mcpu: the SDOT file adds -march=armv8.2-a+dotprod,
+# which -mcpu=cortex-a35 would conflict with.
+set(CMAKE_C_FLAGS_INIT "-march=armv8-a -mtune=cortex-a35")
 # Release at -O2: Debian's cross gcc 12 (aarch64) dies with an internal compiler
 # error in vect_transform_reduction on tests/test_ops_softmax.c at -O3.
 set(CMAKE_C_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "Flags for Release builds")

@@ -174,23 +174,30 @@ r50_status r50_model_get_stats(const r50_model *model, r50_model_stats *stats);
 typedef void (*r50_op_hook)(void *user, int32_t op_index, const void *data, size_t bytes);
 void r50_model_set_hook(r50_model *model, r50_op_hook hook, void *user);
 
-/* Instruction-set level of the kernels (x86-64: optimized kernels, bit-exact
- * with the reference ones). The level is chosen when a model is initialised:
- * r50_model_init uses the active level, which starts as the best the CPU (and
- * OS) supports, or the R50_ISA environment variable (ref|avx2|avx512vnni) when
- * set to a level the CPU has. Set it before r50_model_init, not while other
- * threads initialise models. Other targets have only R50_ISA_REF. */
+/* Instruction-set level of the kernels (x86-64 and Arm: optimized kernels,
+ * bit-exact with the reference ones). The level is chosen when a model is
+ * initialised: r50_model_init uses the active level, which starts as the best
+ * the CPU (and OS) supports, or the R50_ISA environment variable
+ * (ref|avx2|avx512vnni on x86-64, ref|neon|neondot on Arm) when set to a level
+ * the CPU has. Set it before r50_model_init, not while other threads initialise
+ * models. Levels belong to one architecture family: on x86-64 ref <= avx2 <=
+ * avx512vnni, on Arm ref <= neon <= neondot; other targets have only R50_ISA_REF. */
 typedef enum {
   R50_ISA_REF = 0,          /* portable C reference kernels */
   R50_ISA_AVX2 = 1,         /* x86-64 AVX2 + FMA */
-  R50_ISA_AVX512VNNI = 2    /* x86-64 AVX-512 F/BW/VL + VNNI */
+  R50_ISA_AVX512VNNI = 2,   /* x86-64 AVX-512 F/BW/VL + VNNI */
+  R50_ISA_NEON = 3,         /* Arm NEON: AArch64 Advanced SIMD, or Armv7-A NEON (HWCAP_NEON) */
+  R50_ISA_NEONDOT = 4       /* AArch64 with the dot product instructions (SDOT, HWCAP_ASIMDDP) */
 } r50_isa;
+#define R50_ISA_COUNT 5
 
 r50_isa r50_isa_best(void);       /* best level this CPU supports */
 r50_isa r50_isa_active(void);     /* level the next r50_model_init uses */
+/* 1 if this CPU (and build) can run `isa`, else 0. */
+int r50_isa_supported(r50_isa isa);
 /* Make `isa` active; R50_ERR_UNSUPPORTED (nothing changed) if the CPU lacks it. */
 r50_status r50_isa_set(r50_isa isa, r50_error *err);
-const char *r50_isa_name(r50_isa isa);                  /* "ref", "avx2", "avx512vnni" */
+const char *r50_isa_name(r50_isa isa);  /* "ref", "avx2", "avx512vnni", "neon", "neondot" */
 r50_status r50_isa_parse(const char *name, r50_isa *isa); /* inverse of r50_isa_name */
 /* Why R50_ISA was not honoured (unknown name, level the CPU lacks), else NULL. */
 const char *r50_isa_note(void);

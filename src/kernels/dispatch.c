@@ -41,6 +41,24 @@ static r50_isa detect(void) {
   if (zmm_os && avx512f && avx512bw && avx512vl && avx512vnni) return R50_ISA_AVX512VNNI;
   return R50_ISA_AVX2;
 }
+#elif defined(__linux__) && (defined(__aarch64__) || (defined(__arm__) && defined(__ARM_NEON)))
+/* Arm Linux: the kernel reports the CPU features in the aux vector. The NEON
+ * kernels (src/kernels/arm) exist when this file is compiled with NEON
+ * (AArch64 always; armhf with -mfpu=neon*); the SDOT file is compiled with
+ * +dotprod by CMake on AArch64 and only called at R50_ISA_NEONDOT. */
+#include <sys/auxv.h>
+#define R50_ARM 1
+
+static r50_isa detect(void) {
+  const unsigned long hw = getauxval(AT_HWCAP);
+#if defined(__aarch64__)
+  if (!(hw & (1ul << 1))) return R50_ISA_REF;       /* HWCAP_ASIMD */
+  if (hw & (1ul << 20)) return R50_ISA_NEONDOT;     /* HWCAP_ASIMDDP: SDOT / UDOT */
+  return R50_ISA_NEON;
+#else
+  return (hw & (1ul << 12)) ? R50_ISA_NEON : R50_ISA_REF; /* HWCAP_NEON (32-bit) */
+#endif
+}
 #else
 static r50_isa detect(void) { return R50_ISA_REF; }
 #endif
@@ -50,7 +68,13 @@ static r50_isa g_best = R50_ISA_REF;
 static r50_isa g_active = R50_ISA_REF;
 static char g_note[160];
 
-static const char *const k_names[] = {"ref", "avx2", "avx512vnni"};
+static const char *const k_names[] = {"ref", "avx2", "avx512vnni", "neon", "neondot"};
+
+/* 0: reference, 1: x86-64 levels, 2: Arm levels. A level is usable when it is
+ * the reference or belongs to the family of the best level and is not above it. */
+static int family(r50_isa isa) {
+  return isa == R50_ISA_REF ? 0 : (isa <= R50_ISA_AVX512VNNI ? 1 : 2);
+}
 
 const char *r50_isa_name(r50_isa isa) {
   return (unsigned)isa < sizeof k_names / sizeof k_names[0] ? k_names[isa] : "unknown";
@@ -66,7 +90,7 @@ r50_status r50_isa_parse(const char *name, r50_isa *isa) {
   return R50_ERR_ARG;
 }
 
-#if defined(R50_X86)
+#if defined(R50_X86) || defined(R50_ARM)
 static void note(const char *a, const char *b, const char *c) {
   size_t n = 0;
   const char *parts[3] = {a, b, c};
@@ -76,17 +100,33 @@ static void note(const char *a, const char *b, const char *c) {
 }
 #endif
 
+#if defined(R50_X86)
+#define ARCH_FAMILY 1
+#elif defined(R50_ARM)
+#define ARCH_FAMILY 2
+#endif
+
+static int usable(r50_isa isa) {
+  if ((unsigned)isa >= sizeof k_names / sizeof k_names[0]) return 0;
+  return isa == R50_ISA_REF || (family(isa) == family(g_best) && isa <= g_best);
+}
+
 static void probe(void) {
   if (g_probed) return;
   g_best = detect();
   g_active = g_best;
-#if defined(R50_X86)
+#if defined(R50_X86) || defined(R50_ARM)
   const char *env = getenv("R50_ISA");
   if (env && *env) {
     r50_isa want;
-    if (r50_isa_parse(env, &want) != R50_OK) {
-      note("R50_ISA='", env, "' is not one of ref, avx2, avx512vnni; ignored");
-    } else if (want > g_best) {
+#if defined(R50_X86)
+    const char *const levels = "' is not one of ref, avx2, avx512vnni; ignored";
+#else
+    const char *const levels = "' is not one of ref, neon, neondot; ignored";
+#endif
+    if (r50_isa_parse(env, &want) != R50_OK || (want != R50_ISA_REF && family(want) != ARCH_FAMILY)) {
+      note("R50_ISA='", env, levels);
+    } else if (!usable(want)) {
       note("R50_ISA=", env, ": this CPU lacks it; using the best level it has");
     } else {
       g_active = want;
@@ -101,6 +141,11 @@ r50_isa r50_isa_best(void) {
   return g_best;
 }
 
+int r50_isa_supported(r50_isa isa) {
+  probe();
+  return usable(isa);
+}
+
 r50_isa r50_isa_active(void) {
   probe();
   return g_active;
@@ -110,7 +155,7 @@ r50_status r50_isa_set(r50_isa isa, r50_error *err) {
   probe();
   if ((unsigned)isa >= sizeof k_names / sizeof k_names[0])
     return r50_fail(err, R50_ERR_ARG, "unknown instruction-set level %d", (int)isa);
-  if (isa > g_best)
+  if (!r50_isa_supported(isa))
     return r50_fail(err, R50_ERR_UNSUPPORTED,
                     "instruction set %s is not supported by this CPU (best: %s)", r50_isa_name(isa),
                     r50_isa_name(g_best));

@@ -6,7 +6,9 @@
  * when set; a level the CPU lacks is never activated (clamped, with a note).
  * Op prepare reads r50_isa_active() and stores the chosen kernel in its state,
  * so a model keeps the level it was initialised with.
- * On non-x86-64 targets the only level is R50_ISA_REF.
+ * Arm Linux: getauxval(AT_HWCAP): AArch64 HWCAP_ASIMD -> neon, + HWCAP_ASIMDDP
+ * -> neondot; 32-bit Arm HWCAP_NEON -> neon (only when built with NEON);
+ * R50_ISA=ref|neon|neondot. Other targets have only R50_ISA_REF.
  */
 #ifndef R50_KERNELS_DISPATCH_H
 #define R50_KERNELS_DISPATCH_H

@@ -17,11 +17,12 @@
 #include "../kernels/ref/conv.h"
 #include "../kernels/ref/dwconv.h"
 #include "../kernels/x86/conv_s8_x86.h"
+#include "../kernels/arm/conv_s8_arm.h"
 #include "../runtime/parallel.h"
 #include "ops.h"
 
 /* Which int8 kernel conv_eval calls (chosen once in prepare from r50_isa_active). */
-enum { CONV_REF = 0, CONV_AVX2 = 1, CONV_AVX512VNNI = 2 };
+enum { CONV_REF = 0, CONV_AVX2 = 1, CONV_AVX512VNNI = 2, CONV_NEON = 3, CONV_NEONDOT = 4 };
 
 typedef struct {
   int32_t is_float;
@@ -30,6 +31,9 @@ typedef struct {
   r50_conv_s8_x86 x;    /* packed weights + params for the x86 kernels */
   r50_rowmap rows;      /* streamed execution (batch 1) */
   int32_t band_mc;      /* x86: rows gathered per chunk in band calls (smaller scratch) */
+#if defined(R50_ARM_NEON_KERNELS)
+  r50_conv_s8_arm a;    /* packed weights + params for the Arm NEON kernels */
+#endif
 } conv_state;
 
 typedef struct {
@@ -293,8 +297,37 @@ static r50_status conv_prepare(r50_prep *p) {
     st->kernel = vnni ? CONV_AVX512VNNI : CONV_AVX2;
   }
 #endif
+#if defined(R50_ARM_NEON_KERNELS)
+  const r50_isa aisa = r50_isa_active();
+  if (!st->is_float && (aisa == R50_ISA_NEON || aisa == R50_ISA_NEONDOT) && k->groups == 1 &&
+      w->data && (!bias || bias->data)) {
+#if defined(__aarch64__)
+    const int dot = aisa == R50_ISA_NEONDOT;
+#else
+    const int dot = 0; /* 32-bit Arm: no SDOT level */
+#endif
+    const size_t bytes = dot ? r50_conv_s8_arm_mem__neondot(k) : r50_conv_s8_arm_mem__neon(k);
+    void *mem = r50_prep_alloc(p, bytes);
+    if (!mem) return R50_ERR_ARENA;
+    const int8_t *wd = (const int8_t *)w->data;
+    const int32_t *bd = bias ? (const int32_t *)bias->data : NULL;
+    p->scratch_bytes = dot ? r50_conv_s8_arm_prepare__neondot(&st->a, k, wd, bd, mem)
+                           : r50_conv_s8_arm_prepare__neon(&st->a, k, wd, bd, mem);
+    st->kernel = dot ? CONV_NEONDOT : CONV_NEON;
+  }
+#endif
   set_rows(p, &st->rows, conv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
            k->dilation_h);
+#if defined(R50_ARM_NEON_KERNELS)
+  if (st->kernel != CONV_REF && p->scratch_bytes) {
+    /* Bands gather at most one output row's pixels (rounded to the tile height) per chunk. */
+    const int32_t mr = st->kernel == CONV_NEONDOT ? R50_ARM_MR_NEONDOT : R50_ARM_MR_NEON;
+    const int32_t row = (k->out_w + mr - 1) / mr * mr;
+    st->band_mc = st->a.mc < row ? st->a.mc : row;
+    st->rows.scratch_bytes = (size_t)st->band_mc * (size_t)st->a.Kp;
+    p->rows.scratch_bytes = st->rows.scratch_bytes;
+  }
+#endif
 #if defined(__x86_64__)
   if (st->kernel != CONV_REF && p->scratch_bytes) {
     /* Bands gather at most one output row's pixels per chunk (MR = 6 rows). */
@@ -331,6 +364,23 @@ static void conv_run(const r50_op *op, const conv_state *st, void *const *tdata,
                                 r50_parallel_current());
     else
       r50_conv2d_s8__avx2(&x, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
+    return;
+  }
+#elif defined(R50_ARM_NEON_KERNELS)
+  if (st->kernel == CONV_NEON || st->kernel == CONV_NEONDOT) {
+    r50_conv_s8_arm a = st->a;
+    if (rows) {
+      r50_rowband(rows, y0, y1, &a.p.in_h, &a.p.out_h, &a.p.pad_top);
+      a.M = a.p.batch * a.p.out_h * a.p.out_w;
+      if (st->band_mc) a.mc = st->band_mc;
+    }
+#if defined(__aarch64__)
+    if (st->kernel == CONV_NEONDOT) {
+      r50_conv2d_s8__neondot(&a, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
+      return;
+    }
+#endif
+    r50_conv2d_s8__neon(&a, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
     return;
   }
 #else

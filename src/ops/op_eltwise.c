@@ -18,6 +18,8 @@
 #include "../kernels/quant.h"
 #include "../kernels/ref/eltwise.h"
 #include "../kernels/x86/eltwise_s8_x86.h"
+#include "../kernels/arm/eltwise_s8_arm.h"
+#include "../kernels/arm/conv_s8_arm.h" /* R50_ARM_NEON_KERNELS */
 #include "../runtime/parallel.h"
 #include "ops.h"
 
@@ -184,7 +186,7 @@ static r50_status prepare_mul(r50_prep *p) { return prepare_common(p, K_MUL); }
 
 static void eval_with(const eltwise_state *st, const void *a, const void *b, void *o) {
 #if defined(__x86_64__)
-  if (st->dtype == R50_DTYPE_INT8 && st->isa >= R50_ISA_AVX512VNNI) {
+  if (st->dtype == R50_DTYPE_INT8 && st->isa == R50_ISA_AVX512VNNI) {
     switch (st->kind) {
       case K_ADD: r50_add_s8__avx512vnni(&st->k.addsub, a, b, o, r50_parallel_current()); break;
       case K_SUB: r50_sub_s8__avx512vnni(&st->k.addsub, a, b, o, r50_parallel_current()); break;
@@ -197,6 +199,16 @@ static void eval_with(const eltwise_state *st, const void *a, const void *b, voi
       case K_ADD: r50_add_s8__avx2(&st->k.addsub, a, b, o, r50_parallel_current()); break;
       case K_SUB: r50_sub_s8__avx2(&st->k.addsub, a, b, o, r50_parallel_current()); break;
       default: r50_mul_s8__avx2(&st->k.mul, a, b, o, r50_parallel_current()); break;
+    }
+    return;
+  }
+#endif
+#if defined(R50_ARM_NEON_KERNELS)
+  if (st->dtype == R50_DTYPE_INT8 && (st->isa == R50_ISA_NEON || st->isa == R50_ISA_NEONDOT)) {
+    switch (st->kind) {
+      case K_ADD: r50_add_s8__neon(&st->k.addsub, a, b, o, r50_parallel_current()); break;
+      case K_SUB: r50_sub_s8__neon(&st->k.addsub, a, b, o, r50_parallel_current()); break;
+      default: r50_mul_s8__neon(&st->k.mul, a, b, o, r50_parallel_current()); break;
     }
     return;
   }

@@ -24,6 +24,7 @@
 #include "../kernels/quant.h"
 #include "../kernels/ref/fc.h"
 #include "../kernels/x86/conv_s8_x86.h"
+#include "../kernels/arm/conv_s8_arm.h"
 #include "../runtime/parallel.h"
 #include "ops.h"
 
@@ -32,6 +33,9 @@ typedef struct {
   int32_t isa;         /* int8 with constant weights: x86 GEMM kernel level, else R50_ISA_REF */
   r50_fc_params k;
   r50_conv_s8_x86 x;   /* the FC as a 1x1 convolution over `batch` pixels */
+#if defined(R50_ARM_NEON_KERNELS)
+  r50_conv_s8_arm a;   /* the same for the Arm NEON kernels (isa R50_ISA_NEON / NEONDOT) */
+#endif
 } fc_state;
 
 static r50_status fc_act_type(r50_prep *p, const r50_tensor *t, const char *role) {
@@ -235,6 +239,33 @@ static r50_status fc_prepare(r50_prep *p) {
     st->isa = vnni ? R50_ISA_AVX512VNNI : R50_ISA_AVX2;
   }
 #endif
+#if defined(R50_ARM_NEON_KERNELS)
+  const r50_isa aisa = r50_isa_active();
+  if (!st->is_float && (aisa == R50_ISA_NEON || aisa == R50_ISA_NEONDOT) && w->data &&
+      (!bias || bias->data)) {
+    r50_conv_params c;
+    memset(&c, 0, sizeof c);
+    c.batch = k->batch;
+    c.in_h = c.in_w = c.out_h = c.out_w = 1;
+    c.in_c = c.filter_in_c = depth;
+    c.out_c = units;
+    c.filter_h = c.filter_w = 1;
+    c.groups = c.stride_h = c.stride_w = c.dilation_h = c.dilation_w = 1;
+    c.q = k->q;
+#if defined(__aarch64__)
+    const int dot = aisa == R50_ISA_NEONDOT;
+#else
+    const int dot = 0;
+#endif
+    void *mem = r50_prep_alloc(p, dot ? r50_conv_s8_arm_mem__neondot(&c) : r50_conv_s8_arm_mem__neon(&c));
+    if (!mem) return R50_ERR_ARENA;
+    const int8_t *wd = (const int8_t *)w->data;
+    const int32_t *bd = bias ? (const int32_t *)bias->data : NULL;
+    p->scratch_bytes = dot ? r50_conv_s8_arm_prepare__neondot(&st->a, &c, wd, bd, mem)
+                           : r50_conv_s8_arm_prepare__neon(&st->a, &c, wd, bd, mem);
+    st->isa = dot ? R50_ISA_NEONDOT : R50_ISA_NEON;
+  }
+#endif
   return R50_OK;
 }
 
@@ -251,6 +282,17 @@ static void fc_eval(const r50_op *op, const void *state, void *const *tdata, voi
   }
   if (st->isa == R50_ISA_AVX2) {
     r50_conv2d_s8__avx2(&st->x, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
+    return;
+  }
+#elif defined(R50_ARM_NEON_KERNELS)
+#if defined(__aarch64__)
+  if (st->isa == R50_ISA_NEONDOT) {
+    r50_conv2d_s8__neondot(&st->a, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
+    return;
+  }
+#endif
+  if (st->isa == R50_ISA_NEON) {
+    r50_conv2d_s8__neon(&st->a, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
     return;
   }
 #else
