@@ -1,5 +1,5 @@
 /* Quantizer: TFLite parameter conventions, ResNet-8 against TF's own int8
- * model, built ResNet50V2 int8 against its float twin. */
+ * model, built ResNet50V2 int8 against its float twin (photos and synthetic images). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "host/quantize.h"
 #include "host/resnet50v2.h"
 #include "r50.h"
+#include "r50img.h"
 
 static size_t dsize(r50_dtype t) { return t == R50_DTYPE_FLOAT32 || t == R50_DTYPE_INT32 ? 4 : 1; }
 
@@ -179,34 +180,90 @@ static void test_resnet8(void) {
   r50_file_free(fbuf), r50_file_free(tbuf), r50_file_free(qbuf);
 }
 
+/* Feed an RGB float image (pixel values 0..255) through the CLI's mapping
+ * (r50img_choose_map / r50img_to_tensor, zoo rescaling x/127.5 - 1), invoke,
+ * return the top-1 of output 0 (dequantized when quantized). */
+static int top1_rgb(runner *r, const float *rgb, size_t n) {
+  r50_tensor_info in, out;
+  r50_model_input(r->m, 0, &in);
+  r50img_rescale rs = {1.0 / 127.5, -1.0};
+  r50img_map map;
+  if (r50img_choose_map(in.dtype, in.scale, in.zero_point, rs, &map) != 0) return -1;
+  r50img_to_tensor(rgb, n, map, in.dtype, in.scale, in.zero_point, rs, in.data);
+  r50_error e;
+  r50_model_invoke(r->m, &e);
+  r50_model_output(r->m, 0, &out);
+  int best = 0;
+  size_t k = out.bytes / dsize(out.dtype);
+  double bv = -1e300;
+  for (size_t i = 0; i < k; i++) {
+    double v = out.dtype == R50_DTYPE_FLOAT32 ? ((float *)out.data)[i]
+               : out.dtype == R50_DTYPE_INT8  ? ((int8_t *)out.data)[i]
+                                              : ((uint8_t *)out.data)[i];
+    if (v > bv) bv = v, best = (int)i;
+  }
+  return best;
+}
+
+/* The built int8 ResNet50V2 against its float twin on the 7 shared photos
+ * (decoded, resized nearest/fit as `r50 classify` does) and 17 seeded
+ * synthetic images: top-1 agreement, and the float twin's top-1 must not be
+ * degenerate (several distinct classes). */
 static void test_rn50v2_twin(void) {
-  r50_rn50v2_config cfg = {64, 64, 10, 1};
+  enum { S = 64, P = 10, NSYN = 17 };
+  r50_rn50v2_config cfg = {S, S, P, 1};
   void *fbuf = NULL, *qbuf = NULL;
   size_t flen = 0, qlen = 0;
   r50_error e;
   CHECK(r50_rn50v2_tflite(&cfg, &fbuf, &flen, &e) == R50_OK);
+  /* as `r50 build --int8 --calib-synthetic 16`: uint8 input 2/255 zp 128, float output */
   r50_quant_options o = {R50_DTYPE_UINT8, R50_DTYPE_FLOAT32, 0, 1, 2.0f / 255.0f, 0};
-  r50_synth_calib sc = {1, 64, 64, 3, -1.0f, 1.0f};
-  r50_status s = r50_quantize(fbuf, flen, &o, 4, r50_synth_calib_fn, &sc, &qbuf, &qlen, &e);
+  r50_synth_calib sc = {1, S, S, 3, -1.0f, 1.0f};
+  r50_status s = r50_quantize(fbuf, flen, &o, 16, r50_synth_calib_fn, &sc, &qbuf, &qlen, &e);
   CHECK_MSG(s == R50_OK, "%s", e.msg);
   if (s != R50_OK) return;
   test_small_structure(qbuf, qlen);
   runner rf, rq;
   CHECK(runner_init(&rf, fbuf, flen) == 0 && runner_init(&rq, qbuf, qlen) == 0);
-  static float x[64 * 64 * 3];
-  int n = 16, agree = 0, distinct[10] = {0};
-  for (int i = 0; i < n; i++) {
-    r50_synth_image(1234, i, 64, 64, 3, 0.0f, 255.0f, x);
-    for (int k = 0; k < 64 * 64 * 3; k++) x[k] = (float)((int)x[k] - 128) * (2.0f / 255.0f); /* = the uint8 grid */
-    int a = top1(&rf, x), b = top1(&rq, x);
+  static const char *photos[] = {"cat.bmp", "grace_hopper.bmp", "bird.bmp", "sunflower.bmp",
+                                 "dragonfly.bmp", "owl.jpg", "hot_dog.jpg"};
+  enum { NPH = sizeof photos / sizeof photos[0] };
+  static float x[S * S * 3];
+  int n = 0, agree = 0, agree_ph = 0, hist[P] = {0};
+  char line[256];
+  size_t q = 0;
+  for (int i = 0; i < NPH + NSYN; i++) {
+    if (i < NPH) {
+      char p[512], msg[256];
+      snprintf(p, sizeof p, "%s/images/%s", R50_SHARED_DIR, photos[i]);
+      r50img img;
+      r50img_opts io = {0, 0, 0};
+      if (r50img_load(p, &io, &img, msg, sizeof msg) != R50IMG_OK) {
+        CHECK_MSG(0, "%s", msg);
+        continue;
+      }
+      CHECK(r50img_resize(&img, S, S, R50IMG_NEAREST, R50IMG_FIT, x) == 0);
+      r50img_free(&img);
+    } else {
+      r50_synth_image(1234, i, S, S, 3, 0.0f, 255.0f, x);
+      for (int k = 0; k < S * S * 3; k++) x[k] = (float)(int)x[k]; /* integer pixels */
+    }
+    int a = top1_rgb(&rf, x, (size_t)S * S * 3), b = top1_rgb(&rq, x, (size_t)S * S * 3);
+    CHECK(a >= 0 && a < P && b >= 0);
+    if (a < 0 || a >= P) continue;
+    n++;
     agree += a == b;
-    distinct[a] = 1;
+    if (i < NPH) agree_ph += a == b;
+    hist[a]++;
+    if (q < sizeof line - 8) q += (size_t)snprintf(line + q, sizeof line - q, " %d%s", a, a == b ? "" : "*");
   }
   int nd = 0;
-  for (int k = 0; k < 10; k++) nd += distinct[k];
-  printf("ResNet50V2 64x64/10 int8 vs float twin: top-1 agreement %d/%d (float top-1 takes %d distinct classes)\n",
-         agree, n, nd);
-  CHECK(agree * 2 > n);
+  for (int k = 0; k < P; k++) nd += hist[k] > 0;
+  printf("ResNet50V2 %dx%d/%d int8 vs float twin: top-1 agreement %d/%d (photos %d/%d, synthetic %d/%d); "
+         "float top-1 takes %d distinct classes\n  float top-1 per image (* = int8 differs):%s\n",
+         S, S, P, agree, n, agree_ph, (int)NPH, agree - agree_ph, n - (int)NPH, nd, line);
+  CHECK_MSG(agree * 3 >= n * 2, "agreement %d/%d", agree, n);
+  CHECK_MSG(nd >= 4, "only %d distinct float top-1 classes", nd);
   free(rf.arena), free(rq.arena);
   r50_file_free(fbuf), r50_file_free(qbuf);
 }

@@ -11,6 +11,9 @@ const int32_t r50_rn50v2_stacks[R50_RN50V2_STACKS][3] = {
     {64, 3, 2}, {128, 4, 2}, {256, 6, 2}, {512, 3, 1}};
 
 static const double k_bn_eps = 1.001e-5;
+static const double k_pi = 3.14159265358979323846;
+static const double k_branch_gain = 0.5; /* residual branch (last conv) std relative to He */
+static const double k_dense_gain = 10.0; /* dense std = k_dense_gain / sqrt(fan_in): logit spread ~1-2 */
 
 void r50_rng_seed(r50_rng *r, uint64_t seed) { r->s = seed; }
 
@@ -36,6 +39,7 @@ typedef struct {
   uint32_t salt; /* one PRNG stream per parameter tensor */
   int32_t cur;   /* current activation tensor */
   int32_t H, W, C;
+  double bn_jitter; /* 1: random BN statistics; 0: exact normalization */
 } bld;
 
 static void stream(bld *b, r50_rng *r) {
@@ -61,11 +65,12 @@ static int32_t const_f32(bld *b, const char *name, int32_t ndim, const int32_t *
 static int bn_params(bld *b, int32_t c, double S, double *m, double *a) {
   r50_rng r;
   stream(b, &r);
+  double jit = b->bn_jitter;
   for (int32_t i = 0; i < c; i++) {
-    double gamma = 1.0 + 0.1 * r50_rng_normal(&r);
-    double beta = 0.1 * r50_rng_normal(&r);
-    double mean = 0.1 * r50_rng_normal(&r) * sqrt(S);
-    double var = S * (0.8 + 0.4 * r50_rng_uniform(&r));
+    double gamma = 1.0 + 0.1 * jit * r50_rng_normal(&r);
+    double beta = 0.1 * jit * r50_rng_normal(&r);
+    double mean = 0.1 * jit * r50_rng_normal(&r) * sqrt(S);
+    double var = S * (1.0 + jit * (0.4 * r50_rng_uniform(&r) - 0.2));
     m[i] = gamma / sqrt(var + k_bn_eps);
     a[i] = beta - mean * m[i];
   }
@@ -91,10 +96,12 @@ static void pad_op(bld *b, const char *name, int32_t p) {
 /* CONV_2D VALID from `in` (H, W, cin) -> tensor named `name`.
  * bn_S > 0: followed by BN (input second moment bn_S) + RELU, folded and fused;
  * otherwise plain conv with bias (use_bias), no activation. gain scales the
- * He-normal std. Returns the output tensor; *oh, *ow receive its size. */
+ * He-normal std; centre: the input is a ReLU output, centre each output
+ * channel's weights (resnet50v2.h). Returns the output tensor; *oh, *ow
+ * receive its size. */
 static int32_t conv(bld *b, const char *layer, const char *out_name, int32_t in, int32_t H, int32_t W,
-                    int32_t cin, int32_t cout, int32_t k, int32_t stride, double bn_S, int32_t *oh,
-                    int32_t *ow) {
+                    int32_t cin, int32_t cout, int32_t k, int32_t stride, double bn_S, double gain,
+                    int centre, int32_t *oh, int32_t *ow) {
   char nm[96];
   int32_t wd[4] = {cout, k, k, cin}, bd[1] = {cout};
   float *w, *bias;
@@ -104,14 +111,17 @@ static int32_t conv(bld *b, const char *layer, const char *out_name, int32_t in,
   int32_t tb = const_f32(b, nm, 1, bd, &bias);
   if (tw < 0 || tb < 0) return -1;
   size_t per = (size_t)k * (size_t)k * (size_t)cin;
-  double std = sqrt(2.0 / (double)per);
+  /* centred weights drop the ReLU input's mean: Var(ReLU(z)) = (1/2 - 1/(2 pi)) E[z^2] */
+  double std = gain * sqrt((centre ? 2.0 / (1.0 - 1.0 / k_pi) : 2.0) / (double)per);
   r50_rng r;
   stream(b, &r);
-  double m[2048], a[2048];
+  double m[2048], a[2048], row[4608];
   if (bn_S > 0.0) bn_params(b, cout, bn_S, m, a);
   for (int32_t o = 0; o < cout; o++) {
-    double mo = bn_S > 0.0 ? m[o] : 1.0;
-    for (size_t i = 0; i < per; i++) w[(size_t)o * per + i] = (float)(r50_rng_normal(&r) * std * mo);
+    double mo = bn_S > 0.0 ? m[o] : 1.0, mean = 0.0;
+    for (size_t i = 0; i < per; i++) mean += (row[i] = r50_rng_normal(&r) * std);
+    mean = centre ? mean / (double)per : 0.0;
+    for (size_t i = 0; i < per; i++) w[(size_t)o * per + i] = (float)((row[i] - mean) * mo);
   }
   r50_rng rb;
   stream(b, &rb);
@@ -181,6 +191,7 @@ r50_status r50_rn50v2_build(const r50_rn50v2_config *cfg, r50_hgraph *h, r50_err
   memset(&b, 0, sizeof b);
   b.h = h;
   b.seed = cfg->seed;
+  b.bn_jitter = 1.0;
   h->g.description = "r50 build resnet50v2 (Keras ResNet50V2 topology, seeded synthetic weights)";
   char nm[96], nm2[96], nm3[96];
   b.H = cfg->height;
@@ -192,7 +203,7 @@ r50_status r50_rn50v2_build(const r50_rn50v2_config *cfg, r50_hgraph *h, r50_err
   double S = 1.0 / 3.0;
   pad_op(&b, "conv1_pad", 3);
   int32_t oh = 0, ow = 0;
-  b.cur = conv(&b, "conv1_conv", "conv1_conv", b.cur, b.H, b.W, 3, 64, 7, 2, 0.0, &oh, &ow);
+  b.cur = conv(&b, "conv1_conv", "conv1_conv", b.cur, b.H, b.W, 3, 64, 7, 2, 0.0, 1.0, 0, &oh, &ow);
   b.H = oh, b.W = ow, b.C = 64;
   S = 2.0 * S;
   pad_op(&b, "pool1_pad", 1);
@@ -215,7 +226,7 @@ r50_status r50_rn50v2_build(const r50_rn50v2_config *cfg, r50_hgraph *h, r50_err
       int32_t sh = 0, sw = 0;
       if (bi == 1) {
         snprintf(nm, sizeof nm, "%s_0_conv", blk);
-        shortcut = conv(&b, nm, nm, pre, H, W, C, 4 * f, 1, stride, 0.0, &sh, &sw);
+        shortcut = conv(&b, nm, nm, pre, H, W, C, 4 * f, 1, stride, 0.0, 1.0, 1, &sh, &sw);
         S_short = 1.0; /* He conv of a normalized ReLU output */
       } else if (stride > 1) {
         snprintf(nm, sizeof nm, "%s_shortcut_pool", blk);
@@ -228,16 +239,16 @@ r50_status r50_rn50v2_build(const r50_rn50v2_config *cfg, r50_hgraph *h, r50_err
       }
       snprintf(nm, sizeof nm, "%s_1_conv", blk);
       snprintf(nm2, sizeof nm2, "%s_1_relu", blk);
-      b.cur = conv(&b, nm, nm2, pre, H, W, C, f, 1, 1, 1.0, &oh, &ow);
+      b.cur = conv(&b, nm, nm2, pre, H, W, C, f, 1, 1, 1.0, 1.0, 1, &oh, &ow);
       b.H = oh, b.W = ow, b.C = f;
       snprintf(nm, sizeof nm, "%s_2_pad", blk);
       pad_op(&b, nm, 1);
       snprintf(nm, sizeof nm, "%s_2_conv", blk);
       snprintf(nm2, sizeof nm2, "%s_2_relu", blk);
-      b.cur = conv(&b, nm, nm2, b.cur, b.H, b.W, f, f, 3, stride, 1.0, &oh, &ow);
+      b.cur = conv(&b, nm, nm2, b.cur, b.H, b.W, f, f, 3, stride, 1.0, 1.0, 1, &oh, &ow);
       b.H = oh, b.W = ow;
       snprintf(nm, sizeof nm, "%s_3_conv", blk);
-      int32_t r = conv(&b, nm, nm, b.cur, b.H, b.W, f, 4 * f, 1, 1, 0.0, &oh, &ow);
+      int32_t r = conv(&b, nm, nm, b.cur, b.H, b.W, f, 4 * f, 1, 1, 0.0, k_branch_gain, 1, &oh, &ow);
       b.C = 4 * f;
       snprintf(nm, sizeof nm, "%s_out", blk);
       int32_t out = act(&b, nm, b.H, b.W, b.C);
@@ -246,10 +257,11 @@ r50_status r50_rn50v2_build(const r50_rn50v2_config *cfg, r50_hgraph *h, r50_err
       memset(&opt, 0, sizeof opt);
       r50_hg_op(h, R50_OP_ADD, 1, &opt, 2, ins, 1, &out);
       b.cur = out;
-      S = S_short + 1.0;
+      S = S_short + k_branch_gain * k_branch_gain;
       if (sh != b.H || sw != b.W) return r50_fail(err, R50_ERR_ARG, "resnet50v2: internal shape mismatch");
     }
   }
+  b.bn_jitter = 0.0; /* post BN normalizes exactly: pooled features centred on a common level */
   b.cur = preact(&b, "post_bn", "post_bn_mul", "post_relu", S);
   /* MEAN over H, W. */
   int32_t ad[1] = {2};
@@ -271,7 +283,7 @@ r50_status r50_rn50v2_build(const r50_rn50v2_config *cfg, r50_hgraph *h, r50_err
   if (tw < 0 || tb < 0) return r50_fail(err, R50_ERR_NOMEM, "resnet50v2: out of memory");
   r50_rng r;
   stream(&b, &r);
-  double std = sqrt(1.0 / (double)b.C), row[2048];
+  double std = k_dense_gain * sqrt(1.0 / (double)b.C), row[2048];
   for (int32_t p = 0; p < P; p++) {
     double mean = 0.0;
     for (int32_t c = 0; c < b.C; c++) mean += (row[c] = r50_rng_normal(&r) * std);
