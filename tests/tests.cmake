@@ -37,3 +37,8 @@ include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)
 add_test(NAME codegen COMMAND bash ${CMAKE_SOURCE_DIR}/tests/codegen/run.sh $<TARGET_FILE:r50>
          $<TARGET_FILE:r50lib> ${CMAKE_C_COMPILER} ${CMAKE_SOURCE_DIR} ${R50_SHARED_DIR}
          ${CMAKE_BINARY_DIR}/codegen)
+if(R50_SANITIZE)
+  # the generated code links the instrumented libr50: compile it with the same sanitizers
+  set_tests_properties(codegen PROPERTIES ENVIRONMENT
+                       "R50_CG_CFLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all")
+endif()

@@ -20,7 +20,8 @@ gen_and_check() { # model stem, name, extra codegen flags
   local wsrc="$d/${name}_weights.S"
   [ -f "$d/${name}_weights.c" ] && wsrc="$d/${name}_weights.c"
   local t0=$SECONDS
-  "$cc" -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -ffp-contract=off \
+  # shellcheck disable=SC2086 # R50_CG_CFLAGS: sanitizer flags of an instrumented libr50
+  "$cc" -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -ffp-contract=off ${R50_CG_CFLAGS:-} \
     -I"$src/include" -I"$src/src" -I"$d" -Wa,-I,"$d" \
     -DR50_CG_NAME="$name" -DR50_CG_UPPER="$up" \
     "$src/tests/codegen/main.c" "$d/$name.c" "$wsrc" "$lib" -lm -lpthread -o "$d/run"
