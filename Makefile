@@ -3,7 +3,7 @@ SHARED ?= ../shared
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 MODEL ?= $(SHARED)/models/resnet50v2_224_int8.tflite
 
-.PHONY: all setup build run test asan firmware fuzz valgrind clean
+.PHONY: all setup build run test asan firmware fuzz valgrind cross clean
 all: build
 
 setup:
@@ -43,5 +43,11 @@ fuzz: setup
 valgrind: build
 	tests/valgrind.sh build
 
+# Arm Linux cross builds (cmake/aarch64-linux-gnu.cmake, cmake/arm-linux-gnueabihf.cmake):
+# NEON kernel tests + goldens under qemu-aarch64 -cpu cortex-a35 / -cpu max and qemu-arm
+# -cpu cortex-a7 (tests/cross.sh; docs/porting-stm32mp.md).
+cross: setup
+	tests/cross.sh $(SHARED)
+
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-aarch64 build-armhf

@@ -7,7 +7,9 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR armv7l)
 set(R50_CROSS_TRIPLE arm-linux-gnueabihf)
 set(CMAKE_C_COMPILER arm-linux-gnueabihf-gcc)
-set(CMAKE_C_FLAGS_INIT "-mcpu=cortex-a7 -mfpu=neon-vfpv4 -mfloat-abi=hard")
+# _FILE_OFFSET_BITS=64: 64-bit inode numbers and file sizes (readdir fails with
+# EOVERFLOW on filesystems with large inode numbers otherwise).
+set(CMAKE_C_FLAGS_INIT "-mcpu=cortex-a7 -mfpu=neon-vfpv4 -mfloat-abi=hard -D_FILE_OFFSET_BITS=64")
 # Release at -O2: Debian's cross gcc 12 (aarch64) dies with an internal compiler
 # error in vect_transform_reduction on tests/test_ops_softmax.c at -O3.
 set(CMAKE_C_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "Flags for Release builds")

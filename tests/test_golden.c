@@ -196,7 +196,7 @@ int main(int argc, char **argv) {
       models++;
     }
     if (d) closedir(d);
-    CHECK_MSG(only || models >= 5, "found only %d golden model folders", models);
+    CHECK_MSG(only ? models == 1 : models >= 5, "found only %d golden model folders", models);
     r50_set_parallel(NULL);
     r50_threadpool_destroy(&par);
   }

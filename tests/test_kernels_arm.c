@@ -154,8 +154,8 @@ static int conv_case(r50_isa isa, int verbose) {
   const int with_bias = rnd() % 5 != 0;
   r50_conv2d_s8_ref(&p, in, w, with_bias ? bias : NULL, o_ref);
   r50_conv_s8_arm c;
-  const int dot = isa == R50_ISA_NEONDOT;
 #if defined(__aarch64__)
+  const int dot = isa == R50_ISA_NEONDOT;
   const size_t mem_bytes = dot ? r50_conv_s8_arm_mem__neondot(&p) : r50_conv_s8_arm_mem__neon(&p);
 #else
   const size_t mem_bytes = r50_conv_s8_arm_mem__neon(&p);
