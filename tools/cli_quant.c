@@ -1,8 +1,13 @@
-/* Helpers shared by `r50 build`, `r50 quantize` and `r50 report`: build the
- * ResNet50V2 and quantize with a calibration source. */
+/* Helpers shared by `r50 build`, `r50 quantize`, `r50 report` and the image
+ * commands: build the ResNet50V2, quantize with a calibration source, the
+ * cached embedded default model. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_quant.h"
@@ -79,4 +84,52 @@ int cli_make_rn50v2(int32_t h, int32_t w, int32_t classes, uint64_t seed, int in
   int rc = cli_quantize(fbuf, flen, &o, calib_dir, calib_k, seed, -1.0f, 1.0f, out, out_len);
   r50_file_free(fbuf);
   return rc;
+}
+
+const char *const k_default_model_note =
+    "the embedded default model has SYNTHETIC weights (seeded random, not trained): its classes\n"
+    "mean nothing; it shows the pipeline, memory and speed. Use --model for a trained model.";
+
+static int mkdirs(const char *path) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  for (char *p = tmp + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
+      *p = '/';
+    }
+  return (mkdir(tmp, 0755) != 0 && errno != EEXIST) ? -1 : 0;
+}
+
+int cli_default_model(int int8, char *path, size_t pathn, char *note, size_t noten) {
+  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  char dir[4000];
+  if (xdg && *xdg) snprintf(dir, sizeof dir, "%s/r50", xdg);
+  else snprintf(dir, sizeof dir, "%s/.cache/r50", home && *home ? home : ".");
+  snprintf(path, pathn, "%s/resnet50v2_224_1000_%s_seed1_r50-%s_b%d.tflite", dir, int8 ? "int8" : "float",
+           R50_VERSION, R50_RN50V2_VERSION);
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+    snprintf(note, noten, "default model (cached): %s", path);
+    return EXIT_OK;
+  }
+  fprintf(stderr, "r50: building the default %s ResNet50V2 224x224/1000 (seed 1) once...\n",
+          int8 ? "int8" : "float32");
+  void *buf = NULL;
+  size_t len = 0;
+  int rc = cli_make_rn50v2(224, 224, 1000, 1, int8, NULL, CLI_DEFAULT_CALIB, &buf, &len);
+  if (rc) return rc;
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+  /* write then rename: concurrent first runs never see a partial file */
+  if (mkdirs(dir) != 0 || cli_write_file(tmp, buf, len) != 0 || rename(tmp, path) != 0) {
+    fprintf(stderr, "r50: cannot write the cache file %s\n", path);
+    remove(tmp);
+    r50_file_free(buf);
+    return EXIT_IO;
+  }
+  r50_file_free(buf);
+  snprintf(note, noten, "default model (built now and cached): %s", path);
+  return EXIT_OK;
 }

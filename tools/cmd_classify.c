@@ -1,15 +1,18 @@
-/* r50 classify --model M [--labels FILE] [--top K] [--json] IMAGE... */
+/* r50 classify [--model M] [--labels FILE] [--top K] [--json] IMAGE... */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_image.h"
+#include "cli_quant.h"
 
 static void usage_classify(FILE *f) {
   fprintf(f,
-          "Usage: r50 classify --model MODEL [--labels FILE] [--top K] [--json] IMAGE...\n\n"
+          "Usage: r50 classify [--model MODEL] [--labels FILE] [--top K] [--json] IMAGE...\n\n"
           "Decodes each image (BMP, PPM/PGM, PNG, JPEG), preprocesses it for input tensor 0 and\n"
           "prints the top-K classes with their scores (output 0 dequantized) and the invoke time.\n\n"
-          "  --model MODEL       .tflite classifier (required for now)\n"
+          "  --model MODEL       .tflite classifier (default: the embedded default, the int8\n"
+          "                      ResNet50V2 224x224/1000 of `r50 report`, built once and cached;\n"
+          "                      its weights are SYNTHETIC, so its classes mean nothing)\n"
           "  --labels FILE       one class name per line; a file with one line more than the\n"
           "                      model has outputs starts with 'background' (1001-class files)\n"
           "  --top K             classes per image (default 5)\n"
@@ -62,13 +65,21 @@ int cmd_classify(int argc, char **argv) {
       goto usage_err;
     } else imgs[nimg++] = argv[i];
   }
-  if (!model) {
-    fprintf(stderr, "r50 classify: --model MODEL is required (no embedded default model in this build)\n");
-    goto usage_err;
-  }
   if (!nimg) {
     fprintf(stderr, "r50 classify: no IMAGE given (try --help)\n");
     goto usage_err;
+  }
+  char defpath[4096], note[4200];
+  int synthetic = 0;
+  if (!model) {
+    int drc = cli_default_model(1, defpath, sizeof defpath, note, sizeof note);
+    if (drc) {
+      free(imgs);
+      return drc;
+    }
+    model = defpath;
+    synthetic = 1;
+    fprintf(stderr, "r50: %s\nr50: %s\n", note, k_default_model_note);
   }
   cli_labels labels = {0};
   if (labels_path && cli_labels_load(labels_path, &labels) != 0) {
@@ -89,7 +100,7 @@ int cmd_classify(int argc, char **argv) {
   if (json && !rc) {
     printf("{\"model\": ");
     json_str(model);
-    printf(", \"results\": [");
+    printf(", \"synthetic_weights\": %s, \"results\": [", synthetic ? "true" : "false");
   }
   int failed = 0, first = 1;
   for (int k = 0; k < nimg && !rc; k++) {
@@ -132,7 +143,7 @@ int cmd_classify(int argc, char **argv) {
       }
       printf("]}");
     } else {
-      printf("%s  (invoke %.1f ms)\n", imgs[k], ms);
+      printf("%s  (invoke %.1f ms%s)\n", imgs[k], ms, synthetic ? ", default model: synthetic weights" : "");
       for (int j = 0; j < kk; j++)
         printf("  %5d  %-30s %.6f\n", idx[j], cli_label(&labels, n, (size_t)idx[j]), s[idx[j]]);
     }

@@ -2,17 +2,19 @@
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_image.h"
+#include "cli_quant.h"
 
 static void usage_eval(FILE *f) {
   fprintf(f,
-          "Usage: r50 eval --model MODEL [OPTIONS] DATA_DIR\n"
-          "       r50 eval --model MODEL [OPTIONS] --list FILE.csv\n"
+          "Usage: r50 eval [--model MODEL] [OPTIONS] DATA_DIR\n"
+          "       r50 eval [--model MODEL] [OPTIONS] --list FILE.csv\n"
           "       r50 eval --merge --out DIR SHARD_DIR...\n\n"
           "DATA_DIR holds one sub-folder per class; class index = position of the folder\n"
           "name in sorted order (as the model zoo's loaders). FILE.csv has lines PATH,LABEL\n"
@@ -25,7 +27,11 @@ static void usage_eval(FILE *f) {
           "  --shard I/N     only images whose index modulo N is I (0 <= I < N)\n"
           "  --resume        keep DIR/results.csv and skip the images it already has\n"
           "  --merge         combine the results.csv of shard folders into --out\n"
-          "  --threads N     accepted for N = 1 only (parallel decoding not done yet)\n\n%s\n%s",
+          "  --threads N     overlap decoding and inference: N-1 decoder threads fill a\n"
+          "                  bounded queue (2N images) in dataset order, inference runs on\n"
+          "                  the main thread; results are identical to --threads 1 (default 1)\n"
+          "  --model MODEL   .tflite classifier (default: the embedded default model of\n"
+          "                  `r50 report`, whose weights are SYNTHETIC)\n\n%s\n%s",
           k_pre_help, k_exit_codes);
 }
 
@@ -388,13 +394,93 @@ static int do_merge(const char *out, char **dirs, int ndirs) {
   return rc;
 }
 
+/* ---- --threads: decoder threads feeding a bounded queue, in dataset order ----
+ * Position k of the work list goes to slot k % nslots; a decoder claims the
+ * next position only when its slot is free (the main thread consumed position
+ * k - nslots), decodes into the slot's own tensor buffer and marks it ready;
+ * the main thread takes positions in order, so rows and results are those of
+ * the serial loop. */
+typedef struct {
+  size_t pos;
+  int ready;
+  r50img_status st;
+  char msg[512];
+  void *buf; /* input tensor 0 bytes */
+} slot;
+
+typedef struct {
+  pthread_mutex_t mu;
+  pthread_cond_t cv_ready, cv_free;
+  slot *slots;
+  size_t nslots;
+  const size_t *order; /* item indices to process */
+  size_t norder, next, consumed;
+  int stop;
+  const cli_input *ci;
+  const cli_pre *pre;
+  const items *it;
+} dpipe;
+
+static void *decoder_main(void *arg) {
+  dpipe *p = arg;
+  cli_input ci = *p->ci; /* own scratch; the tensor bytes go to the slot */
+  ci.tmp = malloc(sizeof(float) * (size_t)ci.h * (size_t)ci.w * 3);
+  for (;;) {
+    pthread_mutex_lock(&p->mu);
+    while (!p->stop && p->next < p->norder && p->next >= p->consumed + p->nslots)
+      pthread_cond_wait(&p->cv_free, &p->mu);
+    if (p->stop || p->next >= p->norder) {
+      pthread_mutex_unlock(&p->mu);
+      break;
+    }
+    size_t k = p->next++;
+    slot *s = &p->slots[k % p->nslots];
+    pthread_mutex_unlock(&p->mu);
+    r50img_status st;
+    char msg[512] = "";
+    if (ci.tmp) {
+      ci.in.data = s->buf;
+      st = cli_input_load(&ci, p->pre, p->it->v[p->order[k]].path, msg, sizeof msg);
+    } else {
+      st = R50IMG_ERR_NOMEM;
+      snprintf(msg, sizeof msg, "%s: out of memory", p->it->v[p->order[k]].path);
+    }
+    pthread_mutex_lock(&p->mu);
+    s->pos = k;
+    s->st = st;
+    memcpy(s->msg, msg, sizeof msg);
+    s->ready = 1;
+    pthread_cond_broadcast(&p->cv_ready);
+    pthread_mutex_unlock(&p->mu);
+  }
+  free(ci.tmp);
+  return NULL;
+}
+
+/* Wait for position k; returns its slot (decoded, or failed with st/msg). */
+static slot *dpipe_take(dpipe *p, size_t k) {
+  slot *s = &p->slots[k % p->nslots];
+  pthread_mutex_lock(&p->mu);
+  while (!(s->ready && s->pos == k)) pthread_cond_wait(&p->cv_ready, &p->mu);
+  pthread_mutex_unlock(&p->mu);
+  return s;
+}
+
+static void dpipe_release(dpipe *p, slot *s, size_t k) {
+  pthread_mutex_lock(&p->mu);
+  s->ready = 0;
+  p->consumed = k + 1;
+  pthread_cond_broadcast(&p->cv_free);
+  pthread_mutex_unlock(&p->mu);
+}
+
 int cmd_eval(int argc, char **argv) {
   if (cli_has_help(argc, argv)) {
     usage_eval(stdout);
     return EXIT_OK;
   }
   const char *model = NULL, *list = NULL, *out = "r50-eval";
-  long limit = -1, shard_i = 0, shard_n = 1;
+  long limit = -1, shard_i = 0, shard_n = 1, threads = 1;
   int resume = 0, merge = 0, rc = EXIT_OK;
   cli_pre pre;
   cli_pre_defaults(&pre);
@@ -416,10 +502,9 @@ int cmd_eval(int argc, char **argv) {
       limit = strtol(argv[++i], &e, 10);
       if (*e || limit < 0) goto bad_value;
     } else if (!strcmp(a, "--threads") && v) {
-      if (strcmp(argv[++i], "1")) {
-        fprintf(stderr, "r50 eval: --threads > 1 is not implemented yet\n");
-        goto usage_err;
-      }
+      char *e;
+      threads = strtol(argv[++i], &e, 10);
+      if (*e || threads < 1 || threads > 256) goto bad_value;
     } else if (!strcmp(a, "--shard") && v) {
       char *e, *e2;
       shard_i = strtol(argv[++i], &e, 10);
@@ -444,9 +529,19 @@ int cmd_eval(int argc, char **argv) {
     free(pos);
     return rc;
   }
-  if (!model || (!list && npos != 1) || (list && npos)) {
-    fprintf(stderr, "r50 eval: need --model MODEL and one DATA_DIR or --list FILE.csv (try --help)\n");
+  if ((!list && npos != 1) || (list && npos)) {
+    fprintf(stderr, "r50 eval: need one DATA_DIR or --list FILE.csv (try --help)\n");
     goto usage_err;
+  }
+  char defpath[4096], note[4200];
+  if (!model) {
+    rc = cli_default_model(1, defpath, sizeof defpath, note, sizeof note);
+    if (rc) {
+      free(pos);
+      return rc;
+    }
+    model = defpath;
+    fprintf(stderr, "r50: %s\nr50: %s\n", note, k_default_model_note);
   }
   items it = {0};
   strs cl = {0};
@@ -525,13 +620,50 @@ int cmd_eval(int argc, char **argv) {
   }
   if (!rc && skipped) fprintf(stderr, "eval: resuming, %zu of %zu images already done\n", skipped, it.n);
   int tty = isatty(2);
+  /* work list: the images not done yet, in dataset order */
+  size_t *order = malloc((it.n + 1) * sizeof *order), norder = 0;
+  if (!order && !rc) rc = EXIT_FAIL;
+  for (size_t i = 0; order && i < it.n; i++)
+    if (it.v[i].label >= 0) order[norder++] = i;
+  dpipe dp;
+  memset(&dp, 0, sizeof dp);
+  pthread_t *tids = NULL;
+  size_t nthr = 0;
+  if (!rc && threads > 1 && norder > 1) {
+    size_t ndec = (size_t)threads - 1;
+    dp.nslots = 2 * (size_t)threads;
+    dp.slots = calloc(dp.nslots, sizeof *dp.slots);
+    tids = calloc(ndec, sizeof *tids);
+    pthread_mutex_init(&dp.mu, NULL);
+    pthread_cond_init(&dp.cv_ready, NULL);
+    pthread_cond_init(&dp.cv_free, NULL);
+    dp.order = order, dp.norder = norder, dp.ci = &ci, dp.pre = &pre, dp.it = &it;
+    int ok = dp.slots && tids;
+    for (size_t j = 0; ok && j < dp.nslots; j++) ok = (dp.slots[j].buf = malloc(ci.in.bytes)) != NULL;
+    for (size_t j = 0; ok && j < ndec; j++)
+      if (pthread_create(&tids[j], NULL, decoder_main, &dp) == 0) nthr++;
+    if (!ok || !nthr) {
+      fprintf(stderr, "r50: cannot start decoder threads\n");
+      rc = EXIT_FAIL;
+    }
+  }
   double t0 = cli_now_s();
-  for (size_t i = 0; i < it.n && !rc; i++) {
-    if (it.v[i].label < 0) continue;
+  for (size_t kp = 0; kp < norder && !rc; kp++) {
+    size_t i = order[kp];
     char msg[512];
     row r = {it.v[i].label, -1, 0, 0, it.v[i].path, NULL, NULL};
     char t5[128] = "";
-    r50img_status st = cli_input_load(&ci, &pre, it.v[i].path, msg, sizeof msg);
+    r50img_status st;
+    slot *sl = NULL;
+    if (nthr) {
+      sl = dpipe_take(&dp, kp);
+      st = sl->st;
+      memcpy(msg, sl->msg, sizeof msg);
+      if (st == R50IMG_OK) memcpy(ci.in.data, sl->buf, ci.in.bytes);
+      dpipe_release(&dp, sl, kp);
+    } else {
+      st = cli_input_load(&ci, &pre, it.v[i].path, msg, sizeof msg);
+    }
     if (st != R50IMG_OK) {
       fprintf(stderr, "%sr50: skipped: %s\n", tty ? "\n" : "", msg);
       for (char *c = msg; *c; c++)
@@ -568,6 +700,22 @@ int cmd_eval(int argc, char **argv) {
     done++;
     progress(tty, done, todo, t0);
   }
+  if (nthr) {
+    pthread_mutex_lock(&dp.mu);
+    dp.stop = 1;
+    pthread_cond_broadcast(&dp.cv_free);
+    pthread_mutex_unlock(&dp.mu);
+  }
+  for (size_t j = 0; j < nthr; j++) pthread_join(tids[j], NULL);
+  if (dp.slots) {
+    for (size_t j = 0; j < dp.nslots; j++) free(dp.slots[j].buf);
+    pthread_mutex_destroy(&dp.mu);
+    pthread_cond_destroy(&dp.cv_ready);
+    pthread_cond_destroy(&dp.cv_free);
+  }
+  free(dp.slots);
+  free(tids);
+  free(order);
   double el = cli_now_s() - t0;
   if (res) fclose(res);
   if (!rc) {
@@ -575,8 +723,9 @@ int cmd_eval(int argc, char **argv) {
     snprintf(p, sizeof p, "%s/results.csv", out);
     read_rows(p, &rs);
     rc = report(out, &rs, &cl);
-    printf("throughput: %.2f images/s (%zu images in %.2f s, 1 thread)\n", el > 0 ? done / el : 0.0,
-           done, el);
+    printf("throughput: %.2f images/s (%zu images in %.2f s, %ld thread%s: %s)\n", el > 0 ? done / el : 0.0,
+           done, el, threads, threads > 1 ? "s" : "",
+           threads > 1 ? "decoding overlapped with inference" : "decode then infer");
     printf("results in %s/ (results.csv summary.txt per_class.csv confusion.csv confusion.svg)\n", out);
   }
   rows_free(&rs);

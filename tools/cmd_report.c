@@ -1,13 +1,10 @@
 /* r50 report [MODEL] [--json] [--runs K]: footprint and speed beside the
  * model card's STM32Cube.AI figures. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cli_quant.h"
@@ -65,18 +62,6 @@ static uint64_t exe_text_bytes(void) {
   return r;
 }
 
-static int mkdirs(const char *path) {
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char *p = tmp + 1; *p; p++)
-    if (*p == '/') {
-      *p = 0;
-      if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
-      *p = '/';
-    }
-  return (mkdir(tmp, 0755) != 0 && errno != EEXIST) ? -1 : 0;
-}
-
 static int cmp_d(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -113,31 +98,8 @@ int cmd_report(int argc, char **argv) {
   char path[4096], note[4200];
   note[0] = 0;
   if (!model) {
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    char dir[4000];
-    if (xdg && *xdg) snprintf(dir, sizeof dir, "%s/r50", xdg);
-    else snprintf(dir, sizeof dir, "%s/.cache/r50", home && *home ? home : ".");
-    snprintf(path, sizeof path, "%s/resnet50v2_224_1000_int8_seed1_r50-%s_b%d.tflite", dir, R50_VERSION,
-             R50_RN50V2_VERSION);
-    struct stat st;
-    if (stat(path, &st) == 0) {
-      snprintf(note, sizeof note, "default model (cached): %s", path);
-    } else {
-      fprintf(stderr, "r50 report: building the default int8 ResNet50V2 224x224/1000 (seed 1) once...\n");
-      void *buf = NULL;
-      size_t len = 0;
-      int rc = cli_make_rn50v2(224, 224, 1000, 1, 1, NULL, 4, &buf, &len);
-      if (rc) return rc;
-      char tmp[4200];
-      snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-      if (mkdirs(dir) != 0 || cli_write_file(tmp, buf, len) != 0 || rename(tmp, path) != 0) {
-        fprintf(stderr, "r50 report: cannot write the cache file %s\n", path);
-        r50_file_free(buf);
-        return EXIT_IO;
-      }
-      r50_file_free(buf);
-      snprintf(note, sizeof note, "default model (built now and cached): %s", path);
-    }
+    int rc = cli_default_model(1, path, sizeof path, note, sizeof note);
+    if (rc) return rc;
     model = path;
   } else {
     snprintf(note, sizeof note, "model: %s", model);

@@ -8,16 +8,21 @@
 #include <sys/stat.h>
 
 #include "cli_image.h"
+#include "cli_quant.h"
 
 static void usage_validate(FILE *f) {
   fprintf(f,
-          "Usage: r50 validate --model MODEL --ref REF [--limit N] DATA...\n\n"
+          "Usage: r50 validate [--model MODEL --ref REF] [--limit N] DATA...\n\n"
           "Runs MODEL and REF (e.g. the int8 model and its float twin) on the same images\n"
           "(DATA: image files, or folders searched one level deep) and compares output 0:\n"
           "top-1 agreement, L2 relative error ||m-r||/||r|| (mean and max over images),\n"
           "cosine similarity (mean, min), RMSE and max abs error over all outputs.\n"
           "Each model gets its own input mapping (dtype, quantization).\n\n"
-          "  --limit N   at most N images\n\n%s\n%s",
+          "Without --model and --ref: the embedded default int8 ResNet50V2 224x224/1000 of\n"
+          "`r50 report` against its float32 twin (both built once and cached; SYNTHETIC weights).\n\n"
+          "  --model MODEL  model to check\n"
+          "  --ref REF      reference model (e.g. the float twin)\n"
+          "  --limit N      at most N images\n\n%s\n%s",
           k_pre_help, k_exit_codes);
 }
 
@@ -96,8 +101,22 @@ int cmd_validate(int argc, char **argv) {
       return EXIT_USAGE;
     } else collect(argv[i], 0, &data);
   }
+  char dm[4096], dr[4096], note[4200];
+  if (!model && !ref && data.n) {
+    int drc = cli_default_model(1, dm, sizeof dm, note, sizeof note);
+    if (!drc) fprintf(stderr, "r50: %s\n", note);
+    if (!drc) drc = cli_default_model(0, dr, sizeof dr, note, sizeof note);
+    if (drc) {
+      for (size_t i = 0; i < data.n; i++) free(data.v[i]);
+      free(data.v);
+      return drc;
+    }
+    fprintf(stderr, "r50: %s (float twin)\nr50: %s\n", note, k_default_model_note);
+    model = dm;
+    ref = dr;
+  }
   if (!model || !ref || !data.n) {
-    fprintf(stderr, "r50 validate: need --model MODEL --ref REF and DATA (try --help)\n");
+    fprintf(stderr, "r50 validate: need DATA, and --model MODEL with --ref REF or neither (try --help)\n");
     for (size_t i = 0; i < data.n; i++) free(data.v[i]);
     free(data.v);
     return EXIT_USAGE;
