@@ -21,7 +21,7 @@ static void usage_eval(FILE *f) {
           "(integer; relative paths are relative to the CSV's folder). A model with one\n"
           "output more than there are classes has a background class 0, which is dropped.\n\n"
           "  --out DIR       results folder (default r50-eval): results.csv (streamed, one\n"
-          "                  row per image: label,pred,top5,score,status,path), classes.txt,\n"
+          "                  row per image: label,pred,top5,ok,status,path), classes.txt,\n"
           "                  summary.txt, per_class.csv, confusion.csv, confusion.svg\n"
           "  --limit N       only the first N images (after sharding)\n"
           "  --shard I/N     only images whose index modulo N is I (0 <= I < N)\n"
