@@ -3,7 +3,7 @@ SHARED ?= ../shared
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 MODEL ?= $(SHARED)/models/resnet50v2_224_int8.tflite
 
-.PHONY: all setup build run test asan firmware fuzz valgrind cross clean
+.PHONY: all setup build run test install asan firmware fuzz valgrind cross clean
 all: build
 
 setup:
@@ -22,6 +22,12 @@ run: build
 
 test: build
 	ctest --test-dir build --output-on-failure -j$(JOBS)
+
+# r50, libr50.a, r50.h and r50.pc under PREFIX (DESTDIR for staging). Cross builds:
+# cmake --install build-aarch64 --prefix /usr (docs/porting-stm32mp.md).
+PREFIX ?= /usr/local
+install: build
+	DESTDIR=$(DESTDIR) cmake --install build --prefix $(PREFIX)
 
 # Cortex-M7 build of the generated ResNet-8 and MobileNetV2 under QEMU mps2-an500:
 # every golden byte for byte, instruction counts (firmware/run.sh; FW_MODELS=resnet50v2 for the an547 run).

@@ -4,8 +4,13 @@ file(GLOB R50_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/test_*.c)
 if(NOT CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$") # x86 kernels: test_kernels_arm on Arm
   list(FILTER R50_TEST_SOURCES EXCLUDE REGEX "/test_kernels_x86\\.c$")
 endif()
-if(CMAKE_CROSSCOMPILING AND NOT R50_IMGDEPS_FOUND) # test_image writes PNG/JPEG files itself
-  list(FILTER R50_TEST_SOURCES EXCLUDE REGEX "/test_image\\.c$")
+if(CMAKE_CROSSCOMPILING AND NOT R50_IMGDEPS_FOUND) # tests calling libpng/libjpeg themselves
+  foreach(src ${R50_TEST_SOURCES})
+    file(STRINGS ${src} _libinc REGEX "#include <(png|jpeglib)\\.h>")
+    if(_libinc)
+      list(REMOVE_ITEM R50_TEST_SOURCES ${src})
+    endif()
+  endforeach()
 endif()
 foreach(src ${R50_TEST_SOURCES})
   get_filename_component(name ${src} NAME_WE)

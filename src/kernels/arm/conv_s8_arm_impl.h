@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "../../runtime/parallel.h"
-#include "../x86/conv_s8_x86_impl.h" /* portable C: x86_gather_row_s8 (im2col of one row) */
 #include "conv_s8_arm.h"
 
 #define ARM_MC_BYTES (64 * 1024)
@@ -90,6 +89,37 @@ static inline void arm_store4(int8_t *dst, int32x4_t v, int32_t n) {
   }
 }
 
+/* im2col of output row m (pixel) into dst[0..K) in OHWI order (ky, kx, ic);
+ * taps outside the image hold fill (the input zero point). */
+static inline void arm_gather_row(const r50_conv_params *p, const int8_t *input, int32_t m,
+                                  int8_t *dst, int8_t fill) {
+  const int32_t hw = p->out_h * p->out_w;
+  const int32_t b = m / hw, r = m % hw, oy = r / p->out_w, ox = r % p->out_w;
+  const int32_t fic = p->filter_in_c, fw = p->filter_w;
+  const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
+  const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
+  for (int32_t ky = 0; ky < p->filter_h; ky++) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    int8_t *d = dst + (size_t)ky * fw * fic;
+    if (iy < 0 || iy >= p->in_h) {
+      memset(d, fill, (size_t)fw * fic);
+      continue;
+    }
+    const int8_t *row = in_b + (size_t)iy * p->in_w * p->in_c;
+    if (p->dilation_w == 1 && ix0 >= 0 && ix0 + fw <= p->in_w) { /* one contiguous run */
+      memcpy(d, row + (size_t)ix0 * p->in_c, (size_t)fw * fic);
+      continue;
+    }
+    for (int32_t kx = 0; kx < fw; kx++) {
+      const int32_t ix = ix0 + kx * p->dilation_w;
+      if (ix < 0 || ix >= p->in_w)
+        memset(d + (size_t)kx * fic, fill, (size_t)fic);
+      else
+        memcpy(d + (size_t)kx * fic, row + (size_t)ix * p->in_c, (size_t)fic);
+    }
+  }
+}
+
 /* The driver shared by both ISA files: chunks of mc rows, gather (unless
  * direct), then tiles of mr rows over all channel panels. */
 typedef void (*arm_tile_fn)(const r50_conv_s8_arm *c, const int8_t *const *a, int32_t mr,
@@ -111,7 +141,7 @@ static void arm_gather_task(void *ctx, int32_t t) {
   const int32_t r1 = r0 + jb->per_task < jb->rows ? r0 + jb->per_task : jb->rows;
   for (int32_t r = r0; r < r1; r++) {
     int8_t *d = jb->buf + (size_t)r * c->Kp;
-    x86_gather_row_s8(&c->p, jb->input, jb->m0 + r, d, 0, fill);
+    arm_gather_row(&c->p, jb->input, jb->m0 + r, d, fill);
     memset(d + c->K, 0, (size_t)(c->Kp - c->K));
   }
 }
