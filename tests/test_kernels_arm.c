@@ -9,6 +9,8 @@
  *    per-tensor and per-channel, every activation range, with and without
  *    bias, serial and through a 2-thread pool, and row bands as eval_rows
  *    passes them;
+ *  - DEPTHWISE_CONV_2D (depth multiplier 1) over odd channel counts, filters,
+ *    strides, dilation, weights and inputs at -128/127, whole and in bands;
  *  - ADD / SUB / MUL over random broadcast shapes, in place.
  * Elsewhere (x86, Cortex-M) it only checks that no Arm level is offered. */
 #include <stdint.h>
@@ -21,9 +23,11 @@
 
 #if defined(__ARM_NEON) && defined(__linux__)
 #include "kernels/arm/conv_s8_arm.h"
+#include "kernels/arm/dwconv_s8_arm.h"
 #include "kernels/arm/eltwise_s8_arm.h"
 #include "kernels/quant.h"
 #include "kernels/ref/conv.h"
+#include "kernels/ref/dwconv.h"
 #include "kernels/ref/eltwise.h"
 
 static uint64_t g_rng = 0x243F6A8885A308D3ull;
@@ -218,6 +222,103 @@ static void test_conv(r50_isa isa, int cases) {
   printf("%-10s conv: %d cases, %d differ\n", r50_isa_name(isa), ran, bad);
 }
 
+/* DEPTHWISE_CONV_2D, depth multiplier 1: whole tensor or row bands. */
+static int dw_case(int verbose) {
+  r50_dwconv_params p;
+  memset(&p, 0, sizeof p);
+  const int32_t chans[] = {1, 3, 7, 8, 9, 16, 17, 32, 67, 96};
+  const int32_t ks[] = {1, 3, 3, 3, 5, 7, 2};
+  p.batch = rint_in(1, 2);
+  p.in_c = p.out_c = pick(chans, 10);
+  p.depth_multiplier = 1;
+  p.filter_h = pick(ks, 7);
+  p.filter_w = (rnd() % 4) ? p.filter_h : pick(ks, 7);
+  p.stride_h = rint_in(1, 2);
+  p.stride_w = (rnd() % 4) ? p.stride_h : rint_in(1, 2);
+  p.dilation_h = (rnd() % 6) ? 1 : 2;
+  p.dilation_w = (rnd() % 6) ? 1 : 2;
+  p.in_h = rint_in(1, 14);
+  p.in_w = rint_in(1, 14);
+  const int valid = rnd() & 1;
+  const int64_t oh = r50_tfl_out_size(valid, p.in_h, p.filter_h, p.stride_h, p.dilation_h);
+  const int64_t ow = r50_tfl_out_size(valid, p.in_w, p.filter_w, p.stride_w, p.dilation_w);
+  if (oh < 1 || ow < 1) return 0;
+  p.out_h = (int32_t)oh;
+  p.out_w = (int32_t)ow;
+  p.pad_top = (int32_t)r50_tfl_padding(p.stride_h, p.dilation_h, p.in_h, p.filter_h, oh, NULL);
+  p.pad_left = (int32_t)r50_tfl_padding(p.stride_w, p.dilation_w, p.in_w, p.filter_w, ow, NULL);
+  const int32_t zps[] = {-128, 127, 0, -1, 5, -100};
+  p.q.input_offset = -pick(zps, 6);
+  p.q.output_offset = pick(zps, 6);
+  const int act = rint_in(0, 3);
+  p.q.act_min = act == 0 ? -128 : (act == 1 ? p.q.output_offset : -60);
+  p.q.act_max = act == 2 ? 90 : 127;
+  if (p.q.act_min > p.q.act_max) p.q.act_min = p.q.act_max;
+  const int32_t C = p.out_c;
+  const size_t n_in = (size_t)p.batch * p.in_h * p.in_w * C;
+  const size_t n_w = (size_t)p.filter_h * p.filter_w * C;
+  const size_t n_out = (size_t)p.batch * p.out_h * p.out_w * C;
+  int8_t *in = malloc(n_in), *w = malloc(n_w), *o_ref = malloc(n_out), *o_x = malloc(n_out);
+  int32_t *bias = malloc((size_t)C * 4), *mult = malloc((size_t)C * 4), *shift = malloc((size_t)C * 4);
+  uint32_t *scr = malloc((size_t)C * 4);
+  const int extreme = rnd() % 4 == 0;
+  for (size_t i = 0; i < n_in; i++)
+    in[i] = (int8_t)(extreme ? ((rnd() & 1) ? 127 : -128) : rint_in(-128, 127));
+  for (size_t i = 0; i < n_w; i++)
+    w[i] = (int8_t)(extreme ? ((rnd() & 1) ? 127 : -128) : rint_in(-128, 127));
+  const int mag = rnd() % 3;
+  for (int32_t c = 0; c < C; c++) {
+    bias[c] = (int32_t)(rnd() << 4) - (1 << 19);
+    if (rnd() % 8 == 0) bias[c] = (int32_t)(rnd() << 16 ^ rnd());
+    const double m = mag == 0 ? 1e-7 * (1 + rnd() % 1000)
+                              : (mag == 1 ? 0.5 + (rnd() % 1000) / 1000.0 : 1.0 + (rnd() % 3000));
+    r50_quantize_multiplier(m, &mult[c], &shift[c]);
+  }
+  p.q.out_mult = mult;
+  p.q.out_shift = shift;
+  const int with_bias = rnd() % 5 != 0;
+  r50_dwconv2d_s8_ref(&p, in, w, with_bias ? bias : NULL, o_ref, scr);
+  memset(o_x, 0x55, n_out);
+  const int banded = p.batch == 1 && p.out_h > 1 && rnd() % 3 == 0;
+  if (banded) {
+    for (int32_t y0 = 0; y0 < p.out_h;) {
+      int32_t y1 = y0 + rint_in(1, 3);
+      if (y1 > p.out_h) y1 = p.out_h;
+      r50_dwconv_params b = p;
+      const int32_t win = (p.filter_h - 1) * p.dilation_h + 1;
+      int32_t lo = y0 * p.stride_h - p.pad_top, hi = (y1 - 1) * p.stride_h - p.pad_top + win;
+      if (lo < 0) lo = 0;
+      if (hi > p.in_h) hi = p.in_h;
+      b.in_h = hi - lo;
+      b.out_h = y1 - y0;
+      b.pad_top = p.pad_top - y0 * p.stride_h + lo;
+      r50_dwconv2d_s8__neon(&b, in + (size_t)lo * p.in_w * C, w, with_bias ? bias : NULL,
+                            o_x + (size_t)y0 * p.out_w * C, g_par);
+      y0 = y1;
+    }
+  } else {
+    r50_dwconv2d_s8__neon(&p, in, w, with_bias ? bias : NULL, o_x, g_par);
+  }
+  const int same = memcmp(o_ref, o_x, n_out) == 0;
+  if (!same && verbose)
+    fprintf(stderr, "  neon dwconv b%d %dx%dx%d f%dx%d s%d,%d d%d,%d banded %d: differs\n", p.batch,
+            p.in_h, p.in_w, C, p.filter_h, p.filter_w, p.stride_h, p.stride_w, p.dilation_h,
+            p.dilation_w, banded);
+  CHECK(same);
+  free(in); free(w); free(o_ref); free(o_x); free(bias); free(mult); free(shift); free(scr);
+  return same ? 1 : -1;
+}
+
+static void test_dwconv(int cases) {
+  int ran = 0, bad = 0;
+  for (int it = 0; it < cases; it++) {
+    const int r = dw_case(bad < 5);
+    if (r) ran++;
+    if (r < 0) bad++;
+  }
+  printf("neon       dwconv: %d cases, %d differ\n", ran, bad);
+}
+
 static void eltwise_cases(int cases) {
   int bad = 0, ran = 0;
   for (int it = 0; it < cases; it++) {
@@ -313,7 +414,10 @@ int main(void) {
       g_par = &par;
       printf("%d thread(s):\n", threads);
       test_conv((r50_isa)l, threads == 1 ? cases : cases / 3);
-      if (l == R50_ISA_NEON) eltwise_cases(threads == 1 ? cases * 2 : cases / 2);
+      if (l == R50_ISA_NEON) {
+        eltwise_cases(threads == 1 ? cases * 2 : cases / 2);
+        test_dwconv(threads == 1 ? cases : cases / 3);
+      }
       g_par = NULL;
       r50_threadpool_destroy(&par);
     }

@@ -414,6 +414,7 @@ static void sweep_fc(void) {
 #include "kernels/ref/fc.h"
 typedef struct {
   int32_t is_float;
+  int32_t isa; /* (without it the mirror only matched where pointers are 8-byte aligned) */
   r50_fc_params k;
 } fc_state_mirror;
 

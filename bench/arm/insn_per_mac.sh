@@ -25,5 +25,5 @@ for isa in "$@"; do
   b=$(count "$isa" 3)
   awk -v a="$a" -v b="$b" -v m="$macs" -v isa="$isa" -v q="$qemu" 'BEGIN {
     n = (b - a) / 2; printf "%-48s %-8s %14.0f instructions per invoke", q, isa, n;
-    if (m > 0) printf ", %.3f per MAC (%d MAC)", n / m, m; printf "\n" }'
+    if (m > 0) printf ", %.3f per MAC (%.0f MAC)", n / m, m; printf "\n" }'
 done

@@ -18,6 +18,7 @@
 #include "../kernels/ref/dwconv.h"
 #include "../kernels/x86/conv_s8_x86.h"
 #include "../kernels/arm/conv_s8_arm.h"
+#include "../kernels/arm/dwconv_s8_arm.h"
 #include "../runtime/parallel.h"
 #include "ops.h"
 
@@ -40,6 +41,7 @@ typedef struct {
   int32_t is_float;
   r50_dwconv_params k;
   r50_rowmap rows;
+  int32_t neon;         /* int8, depth multiplier 1, level neon/neondot: the Arm NEON kernel */
 } dwconv_state;
 
 /* ---- shared validation helpers (also used in spirit by op_fc.c) ---- */
@@ -468,6 +470,13 @@ static r50_status dwconv_prepare(r50_prep *p) {
     return s;
   p->state = st;
   p->scratch_bytes = r50_dwconv_scratch_bytes(k);
+#if defined(R50_ARM_NEON_KERNELS)
+  {
+    const r50_isa dw_isa = r50_isa_active();
+    st->neon = !st->is_float && k->depth_multiplier == 1 &&
+               (dw_isa == R50_ISA_NEON || dw_isa == R50_ISA_NEONDOT);
+  }
+#endif
   set_rows(p, &st->rows, dwconv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
            k->dilation_h);
   st->rows.scratch_bytes = p->scratch_bytes;
@@ -481,6 +490,13 @@ static void dwconv_run(const r50_op *op, const dwconv_state *st, void *const *td
   void *out = tdata[op->outputs[0]];
   r50_dwconv_params k = st->k;
   if (rows) r50_rowband(rows, y0, y1, &k.in_h, &k.out_h, &k.pad_top);
+#if defined(R50_ARM_NEON_KERNELS)
+  if (st->neon) {
+    r50_dwconv2d_s8__neon(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
+                          (int8_t *)out, r50_parallel_current());
+    return;
+  }
+#endif
   if (st->is_float)
     r50_dwconv2d_f32_ref(&k, (const float *)in, (const float *)w, (const float *)b, (float *)out,
                          scratch);

@@ -53,6 +53,7 @@ static void tile(const r50_conv_s8_arm *c, const int8_t *const *a, int32_t mr, i
   do {                                                                \
     const int8x16_t w0 = vld1q_s8(wp), w1 = vld1q_s8(wp + 16);        \
     wp += 32;                                                         \
+    _Pragma("GCC unroll 8")                                           \
     for (int r = 0; r < MR; r++) {                                    \
       acc[r][0] = vdotq_laneq_s32(acc[r][0], w0, x[r], g);            \
       acc[r][1] = vdotq_laneq_s32(acc[r][1], w1, x[r], g);            \
