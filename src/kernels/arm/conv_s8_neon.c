@@ -82,53 +82,79 @@ static inline int16x8_t mul_hi(int8x16_t a, int8x16_t w) {
 #endif
 }
 
+/* Accumulators as named variables (GCC 12 kept a 2-D array of them on the stack). */
+#define ZERO4(r) int32x4_t a##r##0 = z, a##r##1 = z, a##r##2 = z, a##r##3 = z
+#define ROW_FAST(r)                                           \
+  do {                                                        \
+    const int8x16_t x = vld1q_s8(a[r] + k);                   \
+    a##r##0 = vpadalq_s16(a##r##0, mul_pair(x, w0));          \
+    a##r##1 = vpadalq_s16(a##r##1, mul_pair(x, w1));          \
+    a##r##2 = vpadalq_s16(a##r##2, mul_pair(x, w2));          \
+    a##r##3 = vpadalq_s16(a##r##3, mul_pair(x, w3));          \
+  } while (0)
+#define ONE_SLOW(acc, x, w)                                                     \
+  acc = vpadalq_s16(vpadalq_s16(acc, vmull_s8(vget_low_s8(x), vget_low_s8(w))), \
+                    mul_hi(x, w))
+#define ROW_SLOW(r)                                           \
+  do {                                                        \
+    const int8x16_t x = vld1q_s8(a[r] + k);                   \
+    ONE_SLOW(a##r##0, x, w0);                                 \
+    ONE_SLOW(a##r##1, x, w1);                                 \
+    ONE_SLOW(a##r##2, x, w2);                                 \
+    ONE_SLOW(a##r##3, x, w3);                                 \
+  } while (0)
+#define STORE_ROW(r)                                                                           \
+  if (r < mr)                                                                                  \
+    arm_store4(out + (size_t)r * out_c + ch,                                                   \
+               arm_requant(vaddq_s32(hsum4(a##r##0, a##r##1, a##r##2, a##r##3), bias), mult,   \
+                           lsh, rshn, off, lo, hi),                                            \
+               left)
+
 static void tile(const r50_conv_s8_arm *c, const int8_t *const *a, int32_t mr, int8_t *out) {
   const int32_t out_c = c->p.out_c, kp = c->Kp;
   const int32x4_t off = vdupq_n_s32(c->p.q.output_offset);
   const int32x4_t lo = vdupq_n_s32(c->p.q.act_min), hi = vdupq_n_s32(c->p.q.act_max);
+  const int32x4_t z = vdupq_n_s32(0);
   for (int32_t j = 0; j < c->Np / NR; j++) {
     const int8_t *wp = c->w + (size_t)j * kp * NR;
-    int32x4_t acc[MR][NR];
-#pragma GCC unroll 4
-    for (int r = 0; r < MR; r++)
-#pragma GCC unroll 4
-      for (int n = 0; n < NR; n++) acc[r][n] = vdupq_n_s32(0);
+    ZERO4(0);
+    ZERO4(1);
+#if MR == 4
+    ZERO4(2);
+    ZERO4(3);
+#endif
     if (c->nomin) {
       for (int32_t k = 0; k < kp; k += 16, wp += NR * 16) {
         const int8x16_t w0 = vld1q_s8(wp), w1 = vld1q_s8(wp + 16), w2 = vld1q_s8(wp + 32),
                         w3 = vld1q_s8(wp + 48);
-#pragma GCC unroll 4
-        for (int r = 0; r < MR; r++) {
-          const int8x16_t x = vld1q_s8(a[r] + k);
-          acc[r][0] = vpadalq_s16(acc[r][0], mul_pair(x, w0));
-          acc[r][1] = vpadalq_s16(acc[r][1], mul_pair(x, w1));
-          acc[r][2] = vpadalq_s16(acc[r][2], mul_pair(x, w2));
-          acc[r][3] = vpadalq_s16(acc[r][3], mul_pair(x, w3));
-        }
+        ROW_FAST(0);
+        ROW_FAST(1);
+#if MR == 4
+        ROW_FAST(2);
+        ROW_FAST(3);
+#endif
       }
     } else { /* some weight is -128: (-128)*(-128) twice would overflow int16 */
       for (int32_t k = 0; k < kp; k += 16, wp += NR * 16) {
         const int8x16_t w0 = vld1q_s8(wp), w1 = vld1q_s8(wp + 16), w2 = vld1q_s8(wp + 32),
                         w3 = vld1q_s8(wp + 48);
-#pragma GCC unroll 4
-        for (int r = 0; r < MR; r++) {
-          const int8x16_t x = vld1q_s8(a[r] + k);
-          const int8x16_t ws[4] = {w0, w1, w2, w3};
-#pragma GCC unroll 4
-          for (int n = 0; n < NR; n++) {
-            acc[r][n] = vpadalq_s16(acc[r][n], vmull_s8(vget_low_s8(x), vget_low_s8(ws[n])));
-            acc[r][n] = vpadalq_s16(acc[r][n], mul_hi(x, ws[n]));
-          }
-        }
+        ROW_SLOW(0);
+        ROW_SLOW(1);
+#if MR == 4
+        ROW_SLOW(2);
+        ROW_SLOW(3);
+#endif
       }
     }
     const int32_t ch = j * NR, left = out_c - ch;
     const int32x4_t bias = vld1q_s32(c->bias + ch), mult = vld1q_s32(c->mult + ch);
     const int32x4_t lsh = vld1q_s32(c->lsh + ch), rshn = vld1q_s32(c->rshn + ch);
-    for (int32_t r = 0; r < mr; r++) {
-      const int32x4_t s = vaddq_s32(hsum4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]), bias);
-      arm_store4(out + (size_t)r * out_c + ch, arm_requant(s, mult, lsh, rshn, off, lo, hi), left);
-    }
+    STORE_ROW(0);
+    STORE_ROW(1);
+#if MR == 4
+    STORE_ROW(2);
+    STORE_ROW(3);
+#endif
   }
 }
 
