@@ -8,7 +8,7 @@
 # Per target: test_kernels_arm (every NEON kernel against the reference), the
 # small goldens (ResNet-8 int8/float, MobileNetV2, uint8 refusal) at every level
 # the emulated CPU has, and the ResNet50V2 224 golden (1 input) at the best
-# NEON level. Bounded for CI (~3-4 min on 2 cores); the full ctest suite runs
+# NEON level. Bounded for CI (110-200 s on 2 shared cores); the full ctest suite runs
 # with `ctest --test-dir build-aarch64` (slower: test_quantize alone ~2 min).
 # Usage: tests/cross.sh [SHARED_DIR]
 set -euo pipefail
