@@ -109,6 +109,8 @@ typedef struct {
   int32_t max_ops;          /* default 10000 */
   int32_t max_tensors;      /* default 100000 */
   uint64_t max_tensor_elems;/* default 1<<31 */
+  uint64_t max_arena_bytes; /* default 1<<30: a model needing a larger arena is refused
+                               (R50_ERR_LIMIT) and r50_arena_size never tries more */
 } r50_limits;
 
 /* Load options: limits plus planner switches. Start from r50_options_default(). */

@@ -40,7 +40,7 @@ static r50_status try_model(const uint8_t *data, size_t len, r50_error *err) {
   uint8_t *copy = aligned_alloc(16, cap ? cap : 16);
   if (len) memcpy(copy, data, len);
   r50_options lim = r50_options_default();
-  lim.limits = (r50_limits){2000, 20000, 1u << 22};
+  lim.limits = (r50_limits){2000, 20000, 1u << 22, (uint64_t)1 << 26};
   r50_model *m = NULL;
   r50_status s = r50_model_init_ex(&m, copy, len, g_arena, ARENA_BYTES, &lim, err);
   if (s == R50_OK) {
@@ -287,6 +287,12 @@ static void test_graphs(void) {
     o.limits.max_tensor_elems = 31;
     CHECK(r50_model_init_ex(&m, file, len, g_arena, ARENA_BYTES, &o, &e) == R50_ERR_LIMIT &&
           strstr(e.msg, "more than max_tensor_elems=31"));
+    o = r50_options_default();
+    o.limits.max_arena_bytes = 1000; /* the arena cap: refused as a limit, whatever the arena */
+    CHECK(r50_model_init_ex(&m, file, len, g_arena, ARENA_BYTES, &o, &e) == R50_ERR_LIMIT &&
+          strstr(e.msg, "max_arena_bytes limit of 1000"));
+    size_t need = 0;
+    CHECK(r50_arena_size_ex(file, len, &o, &need, &e) == R50_ERR_LIMIT && need == 0);
     o = r50_options_default();
     CHECK_MSG(r50_model_init_ex(&m, file, len, g_arena, ARENA_BYTES, &o, &e) == R50_OK, "%s", e.msg);
   }

@@ -16,7 +16,7 @@
 #define MODELS R50_SHARED_DIR "/models/"
 
 static _Alignas(16) uint8_t g_arena[1 << 20];
-static const r50_limits k_lim = {10000, 100000, (uint64_t)1 << 31};
+static const r50_limits k_lim = {10000, 100000, (uint64_t)1 << 31, (uint64_t)1 << 30};
 
 static void *xalloc(size_t n) {
   void *p = aligned_alloc(16, (n + 15) / 16 * 16);

@@ -59,7 +59,10 @@ r50_status r50_arena_size_ex(const void *tflite, size_t tflite_size, const r50_o
   *bytes = 0;
   /* Trial inits: init reports the exact need whenever its descriptors fit, so
    * at most a few doublings happen before the exact retry. */
+  const r50_options defaults = r50_options_default();
+  const uint64_t max = (options ? options : &defaults)->limits.max_arena_bytes;
   size_t size = (size_t)1 << 20;
+  if ((uint64_t)size > max) size = (size_t)max;
   for (int attempt = 0; attempt < 40; attempt++) {
     void *arena = NULL;
     if (posix_memalign(&arena, R50_ARENA_ALIGN, size) != 0)
@@ -79,7 +82,12 @@ r50_status r50_arena_size_ex(const void *tflite, size_t tflite_size, const r50_o
     }
     size_t next = e.arena_needed > size ? e.arena_needed : size * 2;
     if (next < size) break; /* overflow */
+    if ((uint64_t)next > max) { /* init refuses models over the limit: never try more */
+      if ((uint64_t)size >= max) break;
+      next = (size_t)max;
+    }
     size = next;
   }
-  return r50_fail(err, R50_ERR_ARENA, "could not size the arena");
+  return r50_fail(err, R50_ERR_LIMIT, "could not size the arena within max_arena_bytes=%llu",
+                  (unsigned long long)max);
 }

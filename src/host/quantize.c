@@ -404,7 +404,7 @@ r50_status r50_quantize(const void *float_tflite, size_t len, const r50_quant_op
     return r50_fail(err, R50_ERR_ARG, "quantize: at least one calibration sample is needed");
   r50_status s;
   /* Read the float graph (descriptors in a malloc'd bump). */
-  r50_limits lim = {10000, 100000, (uint64_t)1 << 31};
+  r50_limits lim = {10000, 100000, (uint64_t)1 << 31, (uint64_t)1 << 30};
   size_t msz = (size_t)1 << 20;
   void *mem = NULL;
   r50_graph g;

@@ -71,7 +71,7 @@ static void region_scratch(const r50_model *m, size_t *sb) {
  * temporarily from where the activations will go. Returns R50_OK or
  * R50_ERR_ARENA with err->arena_needed set. */
 static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, int stream,
-                              r50_error *err) {
+                              uint64_t max_arena, r50_error *err) {
   const r50_graph *g = &m->g;
   const int32_t nt = g->n_tensors, no = g->n_ops;
   const size_t mark = mem->used;
@@ -120,6 +120,14 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
 
   const size_t act_start = (mark + 15u) & ~(size_t)15u;
   const size_t temp_end = mem->used;
+  if ((uint64_t)act_start + plan.peak > max_arena) {
+    mem->used = mark;
+    return r50_fail(err, R50_ERR_LIMIT,
+                    "model needs an arena of %llu bytes (%zu for activations), over the "
+                    "max_arena_bytes limit of %llu",
+                    (unsigned long long)act_start + plan.peak, plan.peak,
+                    (unsigned long long)max_arena);
+  }
   if (act_start > mem->size || plan.peak > mem->size - act_start) {
     size_t need = act_start + plan.peak;
     if (need < temp_end) need = temp_end;
@@ -152,6 +160,7 @@ r50_options r50_options_default(void) {
   o.limits.max_ops = 10000;
   o.limits.max_tensors = 100000;
   o.limits.max_tensor_elems = (uint64_t)1 << 31;
+  o.limits.max_arena_bytes = (uint64_t)1 << 30;
   o.flags = 0;
   return o;
 }
@@ -241,7 +250,7 @@ static r50_status init_graph(r50_model **out, r50_model *m, r50_bump *mem_, size
   m->stream.req = ints + 3 * (size_t)nt;
   m->stream.kind = ints + 4 * (size_t)nt;
   s = plan_memory(m, &mem, (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE,
-                  !(options->flags & R50_OPT_NO_STREAM), err);
+                  !(options->flags & R50_OPT_NO_STREAM), options->limits.max_arena_bytes, err);
   if (s != R50_OK) return s;
   m->plan_flags = (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE;
   m->arena_used = mem.used;

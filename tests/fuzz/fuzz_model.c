@@ -89,7 +89,7 @@ static uint64_t graph_cost(const r50_graph *g) {
 
 /* Reader properties; returns 1 when the reader accepted the model. */
 static int fuzz_reader(uint8_t *b, size_t size, r50_graph *g) {
-  r50_limits lim = {256, 1024, (uint64_t)1 << 18};
+  r50_limits lim = {256, 1024, (uint64_t)1 << 18, (uint64_t)1 << 24};
   r50_bump m = {g_arena, sizeof g_arena, 0};
   r50_error e;
   memset(&e, 0, sizeof e);
@@ -132,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint64_t cost = read_ok ? graph_cost(&g) : 0;
 
   r50_options opt = r50_options_default();
-  opt.limits = (r50_limits){256, 1024, (uint64_t)1 << 18};
+  opt.limits = (r50_limits){256, 1024, (uint64_t)1 << 18, (uint64_t)1 << 24};
   if (size & 2) opt.flags |= R50_OPT_NO_STREAM;
   r50_isa_set((size & 1) ? R50_ISA_REF : r50_isa_best(), NULL);
   r50_model *m = NULL;
