@@ -30,8 +30,10 @@ install: build
 	DESTDIR=$(DESTDIR) cmake --install build --prefix $(PREFIX)
 
 # Cortex-M7 build of the generated ResNet-8 and MobileNetV2 under QEMU mps2-an500:
-# every golden byte for byte, instruction counts (firmware/run.sh; FW_MODELS=resnet50v2 for the an547 run).
+# the DSP kernels against the reference (kernels-test), then every golden byte for byte,
+# instruction counts (firmware/run.sh; FW_MODELS=resnet50v2 for the an547 run).
 firmware: build
+	$(MAKE) -C firmware kernels-test
 	firmware/run.sh $(FW_MODELS)
 
 asan: setup

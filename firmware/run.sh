@@ -5,7 +5,7 @@
 # semihosting and -icount, and require the output byte for byte (QEMU's exit
 # status is the firmware's: the number of mismatches).
 #
-#   firmware/run.sh [--r50 BIN] [--out DIR] [--profile] [--kernels ref|dsp] [MODEL...]  (dsp: src/kernels/cortexm, not written yet)
+#   firmware/run.sh [--r50 BIN] [--out DIR] [--profile] [--kernels dsp|ref] [MODEL...]  (dsp, default: src/kernels/cortexm)
 # MODEL: resnet8 | mobilenetv2 (mps2-an500) | resnet50v2 (mps3-an547; long run).
 # Default: resnet8 mobilenetv2. Instruction counts assume -icount shift=0
 # (1 instruction = 1 ns of virtual time); QEMU has no cycle counter.
@@ -15,7 +15,7 @@ root=$(dirname "$here")
 shared=${R50_SHARED_DIR:-$root/../shared}
 r50=$root/build/r50
 out=$root/build/firmware
-profile="" kernels=ref models=()
+profile="" kernels=dsp models=()
 while [ $# -gt 0 ]; do
   case $1 in
     --r50) r50=$2; shift ;;

@@ -19,11 +19,12 @@
 #include "../kernels/x86/conv_s8_x86.h"
 #include "../kernels/arm/conv_s8_arm.h"
 #include "../kernels/arm/dwconv_s8_arm.h"
+#include "../kernels/cortexm/conv_s8_dsp.h"
 #include "../runtime/parallel.h"
 #include "ops.h"
 
 /* Which int8 kernel conv_eval calls (chosen once in prepare from r50_isa_active). */
-enum { CONV_REF = 0, CONV_AVX2 = 1, CONV_AVX512VNNI = 2, CONV_NEON = 3, CONV_NEONDOT = 4 };
+enum { CONV_REF = 0, CONV_AVX2 = 1, CONV_AVX512VNNI = 2, CONV_NEON = 3, CONV_NEONDOT = 4, CONV_DSP = 5 };
 
 typedef struct {
   int32_t is_float;
@@ -42,6 +43,9 @@ typedef struct {
   r50_dwconv_params k;
   r50_rowmap rows;
   int32_t neon;         /* int8, depth multiplier 1, level neon/neondot: the Arm NEON kernel */
+#if defined(R50_CORTEXM_DSP_KERNELS)
+  int32_t dsp;          /* int8, depth multiplier 1: the Cortex-M DSP kernel */
+#endif
 } dwconv_state;
 
 /* ---- shared validation helpers (also used in spirit by op_fc.c) ---- */
@@ -318,6 +322,10 @@ static r50_status conv_prepare(r50_prep *p) {
     st->kernel = dot ? CONV_NEONDOT : CONV_NEON;
   }
 #endif
+#if defined(R50_CORTEXM_DSP_KERNELS)
+  /* Cortex-M DSP: no packing, no scratch (the host's plan stays valid) */
+  if (!st->is_float && k->groups == 1) st->kernel = CONV_DSP;
+#endif
   set_rows(p, &st->rows, conv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
            k->dilation_h);
 #if defined(R50_ARM_NEON_KERNELS)
@@ -390,6 +398,12 @@ static void conv_run(const r50_op *op, const conv_state *st, void *const *tdata,
 #endif
   r50_conv_params k = st->k;
   if (rows) r50_rowband(rows, y0, y1, &k.in_h, &k.out_h, &k.pad_top);
+#if defined(R50_CORTEXM_DSP_KERNELS)
+  if (st->kernel == CONV_DSP) {
+    r50_conv2d_s8_dsp(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b, (int8_t *)out);
+    return;
+  }
+#endif
   if (st->is_float)
     r50_conv2d_f32_ref(&k, (const float *)in, (const float *)w, (const float *)b, (float *)out);
   else
@@ -477,6 +491,9 @@ static r50_status dwconv_prepare(r50_prep *p) {
                (dw_isa == R50_ISA_NEON || dw_isa == R50_ISA_NEONDOT);
   }
 #endif
+#if defined(R50_CORTEXM_DSP_KERNELS)
+  st->dsp = !st->is_float && k->depth_multiplier == 1;
+#endif
   set_rows(p, &st->rows, dwconv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
            k->dilation_h);
   st->rows.scratch_bytes = p->scratch_bytes;
@@ -494,6 +511,13 @@ static void dwconv_run(const r50_op *op, const dwconv_state *st, void *const *td
   if (st->neon) {
     r50_dwconv2d_s8__neon(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
                           (int8_t *)out, r50_parallel_current());
+    return;
+  }
+#endif
+#if defined(R50_CORTEXM_DSP_KERNELS)
+  if (st->dsp) {
+    r50_dwconv2d_s8_dsp(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
+                        (int8_t *)out);
     return;
   }
 #endif

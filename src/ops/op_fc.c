@@ -25,6 +25,7 @@
 #include "../kernels/ref/fc.h"
 #include "../kernels/x86/conv_s8_x86.h"
 #include "../kernels/arm/conv_s8_arm.h"
+#include "../kernels/cortexm/conv_s8_dsp.h"
 #include "../runtime/parallel.h"
 #include "ops.h"
 
@@ -35,6 +36,9 @@ typedef struct {
   r50_conv_s8_x86 x;   /* the FC as a 1x1 convolution over `batch` pixels */
 #if defined(R50_ARM_NEON_KERNELS)
   r50_conv_s8_arm a;   /* the same for the Arm NEON kernels (isa R50_ISA_NEON / NEONDOT) */
+#endif
+#if defined(R50_CORTEXM_DSP_KERNELS)
+  int32_t dsp;         /* int8: the Cortex-M DSP kernel (no packing, no scratch) */
 #endif
 } fc_state;
 
@@ -266,6 +270,9 @@ static r50_status fc_prepare(r50_prep *p) {
     st->isa = dot ? R50_ISA_NEONDOT : R50_ISA_NEON;
   }
 #endif
+#if defined(R50_CORTEXM_DSP_KERNELS)
+  st->dsp = !st->is_float;
+#endif
   return R50_OK;
 }
 
@@ -297,6 +304,12 @@ static void fc_eval(const r50_op *op, const void *state, void *const *tdata, voi
   }
 #else
   (void)scratch;
+#endif
+#if defined(R50_CORTEXM_DSP_KERNELS)
+  if (st->dsp) {
+    r50_fc_s8_dsp(&st->k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b, (int8_t *)out);
+    return;
+  }
 #endif
   if (st->is_float)
     r50_fc_f32_ref(&st->k, (const float *)in, (const float *)w, (const float *)b, (float *)out);

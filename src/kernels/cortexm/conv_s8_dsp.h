@@ -1,0 +1,44 @@
+/* Cortex-M DSP-extension kernels (ARMv7E-M / ARMv8-M Mainline with DSP:
+ * SXTB16, SMLAD, SADD16), bit-exact with the reference kernels.
+ *
+ * Compiled only by firmware/Makefile (KERNELS=dsp defines R50_CORTEXM_DSP) for
+ * a target with __ARM_FEATURE_DSP; the host CMake build never lists
+ * src/kernels/cortexm. Selection is at compile time: when
+ * R50_CORTEXM_DSP_KERNELS is defined, op prepare picks these kernels for int8.
+ *
+ * Memory: nothing packed, nothing in the arena, no scratch. The kernels read
+ * the OHWI weights and NHWC activations in place with unaligned 32-bit loads
+ * (Cortex-M7 LDR allows them), so the plan computed on the device is the
+ * host's plan (`r50 codegen` plans with the reference kernels and the
+ * generated NAME_init compares the two). Per-channel weight sums for the input
+ * offset trick are computed on the fly, once per output-channel pair and call.
+ *
+ * Band calls: the kernels take the geometry (in_h, out_h, pad_top) from the
+ * params struct, so op eval_rows passes its adjusted copy unchanged.
+ */
+#ifndef R50_KERNELS_CORTEXM_CONV_S8_DSP_H
+#define R50_KERNELS_CORTEXM_CONV_S8_DSP_H
+
+#include <stdint.h>
+
+#include "../ref/conv.h"
+#include "../ref/dwconv.h"
+#include "../ref/fc.h"
+
+#if defined(R50_CORTEXM_DSP) && defined(__ARM_FEATURE_DSP) && !defined(__aarch64__)
+#define R50_CORTEXM_DSP_KERNELS 1
+
+/* CONV_2D int8, groups == 1 (any filter, stride, dilation, padding, channels). */
+void r50_conv2d_s8_dsp(const r50_conv_params *p, const int8_t *input, const int8_t *filter,
+                       const int32_t *bias, int8_t *output);
+
+/* FULLY_CONNECTED int8: the same GEMM as a 1x1 convolution over `batch` pixels. */
+void r50_fc_s8_dsp(const r50_fc_params *p, const int8_t *input, const int8_t *weights,
+                   const int32_t *bias, int8_t *output);
+
+/* DEPTHWISE_CONV_2D int8, depth multiplier 1 (no scratch). */
+void r50_dwconv2d_s8_dsp(const r50_dwconv_params *p, const int8_t *input, const int8_t *filter,
+                         const int32_t *bias, int8_t *output);
+#endif
+
+#endif
