@@ -48,14 +48,8 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
   const size_t inner = (size_t)b->dims[nd - 1];
   const int64_t is1 = b->stride1[nd - 1], is2 = b->stride2[nd - 1];
   int32_t idx[R50_BCAST_MAX_DIMS] = {0};
-  int64_t o1 = 0, o2 = 0;
-  size_t rest = k0;
-  for (int32_t d2 = nd - 2; d2 >= 0; d2--) {
-    idx[d2] = (int32_t)(rest % (size_t)b->dims[d2]);
-    rest /= (size_t)b->dims[d2];
-    o1 += idx[d2] * b->stride1[d2];
-    o2 += idx[d2] * b->stride2[d2];
-  }
+  int64_t o1, o2;
+  r50_bcast_seek(b, k0, idx, &o1, &o2);
   for (size_t k = k0; k < k1; k++) {
     const int8_t *a = in1 + o1, *c = in2 + o2;
     int8_t *d = out + k * inner;
@@ -71,14 +65,7 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
       vst1_s8(t3, elem8(v, is1 ? vld1_s8(t1) : a1, is2 ? vld1_s8(t2) : c1));
       memcpy(d + i, t3, n);
     }
-    for (int32_t d2 = nd - 2; d2 >= 0; d2--) {
-      o1 += b->stride1[d2];
-      o2 += b->stride2[d2];
-      if (++idx[d2] < b->dims[d2]) break;
-      o1 -= b->stride1[d2] * b->dims[d2];
-      o2 -= b->stride2[d2] * b->dims[d2];
-      idx[d2] = 0;
-    }
+    r50_bcast_next(b, idx, &o1, &o2);
   }
 }
 

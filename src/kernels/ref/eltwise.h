@@ -41,6 +41,33 @@ int r50_bcast_shape(int32_t nd1, const int32_t *d1, int32_t nd2, const int32_t *
  * broadcast-compatible (checked by r50_bcast_shape first). */
 void r50_bcast_init(r50_bcast *b, int32_t nd1, const int32_t *d1, int32_t nd2, const int32_t *d2);
 
+/* Walking a broadcast run by run (the SIMD kernels split it across threads):
+ * outer run k covers output elements [k * inner, (k + 1) * inner), inner =
+ * dims[ndim - 1]; idx holds its index in the outer dims and o1/o2 the element
+ * offsets of the inputs. r50_bcast_seek positions at run k; r50_bcast_next
+ * moves to run k + 1. */
+static inline void r50_bcast_seek(const r50_bcast *b, size_t k, int32_t *idx, int64_t *o1,
+                                  int64_t *o2) {
+  *o1 = *o2 = 0;
+  for (int32_t d = b->ndim - 2; d >= 0; d--) {
+    idx[d] = (int32_t)(k % (size_t)b->dims[d]);
+    k /= (size_t)b->dims[d];
+    *o1 += idx[d] * b->stride1[d];
+    *o2 += idx[d] * b->stride2[d];
+  }
+}
+
+static inline void r50_bcast_next(const r50_bcast *b, int32_t *idx, int64_t *o1, int64_t *o2) {
+  for (int32_t d = b->ndim - 2; d >= 0; d--) {
+    *o1 += b->stride1[d];
+    *o2 += b->stride2[d];
+    if (++idx[d] < b->dims[d]) return;
+    *o1 -= b->stride1[d] * b->dims[d];
+    *o2 -= b->stride2[d] * b->dims[d];
+    idx[d] = 0;
+  }
+}
+
 /* int8 ADD / SUB (TFLite's 8-bit general rescaling path):
  *   a = (x1 + in1_offset) << left_shift, b = (x2 + in2_offset) << left_shift
  *   a' = MBQMSmallerThanOneExp(a, in1_mult, in1_shift), b' likewise
