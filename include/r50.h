@@ -180,18 +180,21 @@ void r50_model_set_hook(r50_model *model, r50_op_hook hook, void *user);
  * bit-exact with the reference ones). The level is chosen when a model is
  * initialised: r50_model_init uses the active level, which starts as the best
  * the CPU (and OS) supports, or the R50_ISA environment variable
- * (ref|avx2|avx512vnni on x86-64, ref|neon|neondot on Arm) when set to a level
- * the CPU has. Set it before r50_model_init, not while other threads initialise
- * models. Levels belong to one architecture family: on x86-64 ref <= avx2 <=
- * avx512vnni, on Arm ref <= neon <= neondot; other targets have only R50_ISA_REF. */
+ * (ref|avx2|avxvnni|avx512vnni on x86-64, ref|neon|neondot on Arm) when set to
+ * a level the CPU has. Set it before r50_model_init, not while other threads
+ * initialise models. Levels belong to one architecture family: on x86-64
+ * ref < avx2 < avxvnni < avx512vnni, on Arm ref < neon < neondot; other targets
+ * have only R50_ISA_REF. A CPU need not have every level below its best (an
+ * AVX-512 VNNI CPU may lack AVX-VNNI): ask r50_isa_supported for each. */
 typedef enum {
   R50_ISA_REF = 0,          /* portable C reference kernels */
   R50_ISA_AVX2 = 1,         /* x86-64 AVX2 + FMA */
-  R50_ISA_AVX512VNNI = 2,   /* x86-64 AVX-512 F/BW/VL + VNNI */
-  R50_ISA_NEON = 3,         /* Arm NEON: AArch64 Advanced SIMD, or Armv7-A NEON (HWCAP_NEON) */
-  R50_ISA_NEONDOT = 4       /* AArch64 with the dot product instructions (SDOT, HWCAP_ASIMDDP) */
+  R50_ISA_AVXVNNI = 2,      /* x86-64 AVX2 + FMA + AVX-VNNI (VEX VPDPBUSD on ymm, e.g. Alder Lake) */
+  R50_ISA_AVX512VNNI = 3,   /* x86-64 AVX-512 F/BW/VL + VNNI */
+  R50_ISA_NEON = 4,         /* Arm NEON: AArch64 Advanced SIMD, or Armv7-A NEON (HWCAP_NEON) */
+  R50_ISA_NEONDOT = 5       /* AArch64 with the dot product instructions (SDOT, HWCAP_ASIMDDP) */
 } r50_isa;
-#define R50_ISA_COUNT 5
+#define R50_ISA_COUNT 6
 
 r50_isa r50_isa_best(void);       /* best level this CPU supports */
 r50_isa r50_isa_active(void);     /* level the next r50_model_init uses */
@@ -199,7 +202,7 @@ r50_isa r50_isa_active(void);     /* level the next r50_model_init uses */
 int r50_isa_supported(r50_isa isa);
 /* Make `isa` active; R50_ERR_UNSUPPORTED (nothing changed) if the CPU lacks it. */
 r50_status r50_isa_set(r50_isa isa, r50_error *err);
-const char *r50_isa_name(r50_isa isa);  /* "ref", "avx2", "avx512vnni", "neon", "neondot" */
+const char *r50_isa_name(r50_isa isa);  /* "ref", "avx2", "avxvnni", "avx512vnni", "neon", "neondot" */
 r50_status r50_isa_parse(const char *name, r50_isa *isa); /* inverse of r50_isa_name */
 /* Why R50_ISA was not honoured (unknown name, level the CPU lacks), else NULL. */
 const char *r50_isa_note(void);

@@ -297,7 +297,7 @@ int main(void) {
   const r50_isa best = r50_isa_best();
   printf("CPU best ISA: %s\n", r50_isa_name(best));
   for (int l = R50_ISA_AVX2; l <= R50_ISA_AVX512VNNI; l++) {
-    if ((r50_isa)l > best) {
+    if (!r50_isa_supported((r50_isa)l)) {
       printf("%-10s skipped: this CPU lacks it\n", r50_isa_name((r50_isa)l));
       continue;
     }
@@ -318,11 +318,15 @@ int main(void) {
   CHECK(r50_isa_set((r50_isa)7, &e) == R50_ERR_ARG);
   r50_isa parsed;
   CHECK(r50_isa_parse("avx2", &parsed) == R50_OK && parsed == R50_ISA_AVX2);
+  CHECK(r50_isa_parse("avxvnni", &parsed) == R50_OK && parsed == R50_ISA_AVXVNNI);
+  CHECK(strcmp(r50_isa_name(R50_ISA_AVXVNNI), "avxvnni") == 0);
   CHECK(r50_isa_parse("sse9", &parsed) == R50_ERR_ARG);
-  if (best < R50_ISA_AVX512VNNI) {
-    CHECK(r50_isa_set(R50_ISA_AVX512VNNI, &e) == R50_ERR_UNSUPPORTED);
-    CHECK(strstr(e.msg, "not supported by this CPU") != NULL);
-  }
+  for (int l = R50_ISA_AVX2; l <= R50_ISA_AVX512VNNI; l++)
+    if (!r50_isa_supported((r50_isa)l)) {
+      CHECK(r50_isa_set((r50_isa)l, &e) == R50_ERR_UNSUPPORTED);
+      CHECK(strstr(e.msg, "not supported by this CPU") != NULL);
+    }
+  CHECK(!r50_isa_supported(R50_ISA_NEON) && r50_isa_set(R50_ISA_NEON, &e) == R50_ERR_UNSUPPORTED);
 #else
   printf("not x86-64: no optimized kernels to test\n");
   CHECK(r50_isa_best() == R50_ISA_REF);

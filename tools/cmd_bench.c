@@ -16,7 +16,7 @@ static void usage_bench(FILE *f) {
           "                       [--input IN.bin] [--profile] [--json]\n\n"
           "Times r50_model_invoke: min / median / max latency over K runs (default 20)\n"
           "after W warm-up runs (default 3), images/s, G MAC/s and the kernels' ISA.\n\n"
-          "  --isa NAME     ref, avx2 or avx512vnni (default: the best this CPU has, or\n"
+          "  --isa NAME     ref, avx2, avxvnni or avx512vnni (default: the best this CPU has, or\n"
           "                 the R50_ISA environment variable); a level the CPU lacks is refused\n"
           "  --threads N    threads splitting each op (default: the online CPUs)\n"
           "  --input FILE   raw bytes of input tensor 0 (default: a fixed pseudo-random fill)\n"
@@ -101,7 +101,7 @@ int cmd_bench(int argc, char **argv) {
     r50_isa isa;
     r50_error e;
     if (r50_isa_parse(isa_name, &isa) != R50_OK) {
-      fprintf(stderr, "r50 bench: unknown --isa '%s' (ref, avx2, avx512vnni)\n", isa_name);
+      fprintf(stderr, "r50 bench: unknown --isa '%s' (ref, avx2, avxvnni, avx512vnni)\n", isa_name);
       return EXIT_USAGE;
     }
     if (r50_isa_set(isa, &e) != R50_OK) {

@@ -2,8 +2,12 @@
  *
  * r50_isa_best() probes the CPU once (cpuid + xgetbv: the CPU has the
  * instructions AND the OS saves the ymm/zmm state). The active level starts as
- * the best level, or the R50_ISA environment variable (ref|avx2|avx512vnni)
- * when set; a level the CPU lacks is never activated (clamped, with a note).
+ * the best level, or the R50_ISA environment variable
+ * (ref|avx2|avxvnni|avx512vnni) when set; a level the CPU lacks is never
+ * activated (clamped, with a note). x86 levels are a set, not a chain:
+ * avxvnni needs cpuid leaf 7 subleaf 1 EAX bit 4 (AVX-VNNI) and the ymm OS
+ * state; an AVX-512 VNNI CPU may lack it. Ops without AVX-VNNI kernels use
+ * their AVX2 kernels at that level.
  * Op prepare reads r50_isa_active() and stores the chosen kernel in its state,
  * so a model keeps the level it was initialised with.
  * Arm Linux: getauxval(AT_HWCAP): AArch64 HWCAP_ASIMD -> neon, + HWCAP_ASIMDDP

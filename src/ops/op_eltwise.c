@@ -174,6 +174,7 @@ static r50_status prepare_common(r50_prep *p, int32_t kind) {
   }
   r50_bcast_init(bc, a->ndim, a->dims, b->ndim, b->dims);
   st->isa = r50_isa_active();
+  if (st->isa == R50_ISA_AVXVNNI) st->isa = R50_ISA_AVX2; /* no dot products here: AVX2 kernels */
   set_rows(p, st, a, b, o);
   p->state = st;
   p->scratch_bytes = 0;
