@@ -13,7 +13,21 @@ static void fill(uint8_t *dst, const void *value, size_t n, int32_t elem_size) {
   for (size_t i = 0; i < n; i++) memcpy(dst + i * (size_t)elem_size, value, (size_t)elem_size);
 }
 
-void r50_pad_ref(const r50_pad_params *p, const void *input, const void *pad_value, void *output) {
+void r50_pad_ref(const r50_pad_params *params, const void *input, const void *pad_value,
+                 void *output) {
+  /* Merge unpadded trailing dims into the one before (same element order), so
+   * a row is as long as possible: NHWC padded in H and W only ([1,224,224,3]
+   * -> [1,230,230,3]) copies 690-byte rows instead of 3-byte ones. */
+  r50_pad_params m = *params;
+  const r50_pad_params *p = &m;
+  while (m.ndim > 1 && m.in_dims[m.ndim - 1] == m.out_dims[m.ndim - 1]) {
+    const int32_t l = m.ndim - 1, n = m.in_dims[l];
+    if ((int64_t)m.out_dims[l - 1] * n > INT32_MAX) break;
+    m.in_dims[l - 1] *= n;
+    m.out_dims[l - 1] *= n;
+    m.left[l - 1] *= n;
+    m.ndim = l;
+  }
   const int32_t nd = p->ndim, last = nd - 1;
   const size_t es = (size_t)p->elem_size;
   const size_t out_row = (size_t)p->out_dims[last], in_row = (size_t)p->in_dims[last];
