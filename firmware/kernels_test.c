@@ -5,19 +5,28 @@
  * dilation, batch > 1, band calls (row slices with adjusted in_h / out_h /
  * pad_top as op eval_rows passes them), extreme zero points (-128, 127),
  * extreme multipliers (shift -31 .. +8, mult 2^30 .. 2^31-1) and clamps.
+ * Elementwise ADD / SUB / MUL: same shape, per-channel and scalar broadcasts
+ * (either input), [H,W,1] x [C], in place (out == in1), scales as prepare
+ * derives them and random multipliers / shifts, all zero points, clamps.
  * Exit status (QEMU's, via semihosting): the number of mismatching cases. */
 #include <stdint.h>
 #include <stdio.h> /* snprintf only: firmware/fmt.c */
 #include <string.h>
 
 #include "kernels/cortexm/conv_s8_dsp.h"
+#include "kernels/cortexm/eltwise_s8_dsp.h"
+#include "kernels/quant.h"
 #include "kernels/ref/conv.h"
 #include "kernels/ref/dwconv.h"
+#include "kernels/ref/eltwise.h"
 #include "kernels/ref/fc.h"
 #include "semihost.h"
 
 #if !defined(R50_CORTEXM_DSP_KERNELS)
 #error "kernels_test needs KERNELS=dsp (R50_CORTEXM_DSP) and a DSP Cortex-M target"
+#endif
+#if !defined(R50_CORTEXM_DSP_ELTWISE)
+#error "kernels_test needs the Cortex-M DSP elementwise kernels"
 #endif
 
 #define IN_MAX (24 * 1024)
@@ -197,6 +206,114 @@ static void fc_case(int32_t batch, int32_t in, int32_t out, int data_mode, int q
   check("fc", batch * out, g_out_ref, g_out_dsp, desc);
 }
 
+/* Broadcast shapes (NHWC, batch 1): 0 same, 1 in2 [C], 2 in2 scalar, 3 in1 [C],
+ * 4 in1 scalar, 5 in2 [1,H,W,1], 6 in1 [1,1,W,C] x in2 [1,H,1,C]. */
+static void bshape(int kind, int32_t h, int32_t w, int32_t c, int32_t *nd1, int32_t *d1,
+                   int32_t *nd2, int32_t *d2) {
+  const int32_t full[4] = {1, h, w, c};
+  *nd1 = *nd2 = 4;
+  memcpy(d1, full, sizeof full);
+  memcpy(d2, full, sizeof full);
+  switch (kind) {
+    case 1: *nd2 = 1; d2[0] = c; break;
+    case 2: *nd2 = 0; break;
+    case 3: *nd1 = 1; d1[0] = c; break;
+    case 4: *nd1 = 1; d1[0] = 1; break;
+    case 5: d2[3] = 1; break;
+    case 6: d1[1] = 1; d2[2] = 1; break;
+    default: break;
+  }
+}
+
+static int32_t numel(int32_t nd, const int32_t *d) {
+  int32_t n = 1;
+  for (int32_t i = 0; i < nd; i++) n *= d[i];
+  return n;
+}
+
+static float rnd_scale(void) { return (float)(1 + rnd() % 1000) / 4096.0f; }
+
+/* op: 0 ADD, 1 SUB, 2 MUL; q_mode 0 scales as prepare derives them, 1 random multipliers
+ * and shifts, 2 narrow clamp; inplace: out == in1 (only when in1 has the output shape). */
+static void eltwise_case(int op, int kind, int32_t h, int32_t w, int32_t c, int data_mode,
+                         int q_mode, int inplace) {
+  int32_t nd1, nd2, d1[4], d2[4];
+  bshape(kind, h, w, c, &nd1, d1, &nd2, d2);
+  const int32_t n1 = numel(nd1, d1), n2 = numel(nd2, d2), n = h * w * c;
+  if (n > OUT_MAX || n1 > IN_MAX || n2 > W_MAX) return;
+  if (inplace && n1 != n) return;
+  fill(g_in, n1, data_mode);
+  fill(g_w, n2, data_mode);
+  static const int32_t zps[] = {0, -128, 127, 5, -3};
+  const int32_t z1 = zps[rnd() % 5], z2 = zps[rnd() % 5], zo = zps[rnd() % 5];
+  int32_t lo = -128, hi = 127;
+  if (q_mode == 2) {
+    lo = rnd_range(-128, 0);
+    hi = rnd_range(lo, 127);
+  } else if (rnd() & 1) {
+    lo = zo; /* RELU */
+  }
+  r50_addsub_s8_params pa;
+  r50_mul_s8_params pm;
+  memset(&pa, 0, sizeof pa);
+  memset(&pm, 0, sizeof pm);
+  const float s1 = rnd_scale(), s2 = rnd_scale() * (float)(1 + rnd() % 4), so = rnd_scale();
+  if (op == 2) {
+    pm.in1_offset = -z1;
+    pm.in2_offset = -z2;
+    pm.out_offset = zo;
+    pm.act_min = lo;
+    pm.act_max = hi;
+    if (q_mode == 1) {
+      pm.out_mult = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+      pm.out_shift = rnd_range(-31, 2); /* > 0: the kernel's reference fallback */
+    } else {
+      r50_quantize_multiplier((double)s1 * (double)s2 / (double)so / 64.0, &pm.out_mult, &pm.out_shift);
+    }
+    r50_bcast_init(&pm.bc, nd1, d1, nd2, d2);
+  } else {
+    pa.in1_offset = -z1;
+    pa.in2_offset = -z2;
+    pa.out_offset = zo;
+    pa.left_shift = 20;
+    pa.act_min = lo;
+    pa.act_max = hi;
+    if (q_mode == 1) {
+      pa.in1_mult = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+      pa.in2_mult = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+      pa.out_mult = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+      pa.in1_shift = rnd_range(-31, 0);
+      pa.in2_shift = rnd_range(-31, 0);
+      pa.out_shift = rnd_range(-31, 0);
+    } else { /* add_common.cc */
+      const double twice_max = 2 * (double)(s1 > s2 ? s1 : s2);
+      r50_quantize_multiplier((double)s1 / twice_max, &pa.in1_mult, &pa.in1_shift);
+      r50_quantize_multiplier((double)s2 / twice_max, &pa.in2_mult, &pa.in2_shift);
+      r50_quantize_multiplier(twice_max / ((double)(1 << 20) * (double)so), &pa.out_mult,
+                              &pa.out_shift);
+    }
+    r50_bcast_init(&pa.bc, nd1, d1, nd2, d2);
+  }
+  char desc[128];
+  snprintf(desc, sizeof desc, "%s bcast%d %dx%dx%d data%d q%d%s", op == 0 ? "add" : op == 1 ? "sub" : "mul",
+           kind, (int)h, (int)w, (int)c, data_mode, q_mode, inplace ? " in-place" : "");
+  if (op == 0) r50_add_s8_ref(&pa, g_in, g_w, g_out_ref);
+  else if (op == 1) r50_sub_s8_ref(&pa, g_in, g_w, g_out_ref);
+  else r50_mul_s8_ref(&pm, g_in, g_w, g_out_ref);
+  int8_t *dst = g_out_dsp;
+  if (inplace) {
+    memcpy(g_out_dsp, g_in, (size_t)n1);
+    dst = g_out_dsp;
+  } else {
+    memset(g_out_dsp, 0x5A, (size_t)n);
+  }
+  const int8_t *src1 = inplace ? g_out_dsp : g_in;
+  if (op == 0) r50_add_s8_dsp(&pa, src1, g_w, dst);
+  else if (op == 1) r50_sub_s8_dsp(&pa, src1, g_w, dst);
+  else r50_mul_s8_dsp(&pm, src1, g_w, dst);
+  check("eltwise", n, g_out_ref, g_out_dsp, desc);
+}
+
 int main(void) {
   /* fixed cases: the model shapes in small */
   static const int32_t fs[][2] = {{1, 1}, {3, 3}, {5, 5}, {7, 7}, {1, 3}, {3, 1}};
@@ -229,6 +346,17 @@ int main(void) {
             (rnd() % 8) == 0, (int)(rnd() % 3));
     fc_case(rnd_range(1, 4), rnd_range(1, 300), rnd_range(1, 40), (rnd() % 8) == 0, (int)(rnd() % 3));
   }
+  /* elementwise: every op x broadcast kind x quant mode, then random shapes */
+  for (int op = 0; op < 3; op++)
+    for (int kind = 0; kind < 7; kind++)
+      for (int mode = 0; mode < 3; mode++) {
+        eltwise_case(op, kind, 5, 7, 13, mode == 1, mode, 0);
+        eltwise_case(op, kind, 3, 4, 64, 0, mode, kind == 0 || kind == 1 || kind == 2 || kind == 5);
+        eltwise_case(op, kind, 1, 1, 1, 0, mode, 0);
+      }
+  for (int i = 0; i < 600; i++)
+    eltwise_case((int)(rnd() % 3), (int)(rnd() % 7), rnd_range(1, 9), rnd_range(1, 9),
+                 rnd_range(1, 70), (rnd() % 8) == 0, (int)(rnd() % 3), (int)(rnd() & 1));
   sh_printf("cortexm dsp kernels: %d cases, %d mismatches\n", g_cases, g_fail);
   return g_fail > 250 ? 250 : g_fail;
 }

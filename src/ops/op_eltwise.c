@@ -20,6 +20,7 @@
 #include "../kernels/x86/eltwise_s8_x86.h"
 #include "../kernels/arm/eltwise_s8_arm.h"
 #include "../kernels/arm/conv_s8_arm.h" /* R50_ARM_NEON_KERNELS */
+#include "../kernels/cortexm/eltwise_s8_dsp.h" /* R50_CORTEXM_DSP_ELTWISE */
 #include "../runtime/parallel.h"
 #include "ops.h"
 
@@ -210,6 +211,16 @@ static void eval_with(const eltwise_state *st, const void *a, const void *b, voi
       case K_ADD: r50_add_s8__neon(&st->k.addsub, a, b, o, r50_parallel_current()); break;
       case K_SUB: r50_sub_s8__neon(&st->k.addsub, a, b, o, r50_parallel_current()); break;
       default: r50_mul_s8__neon(&st->k.mul, a, b, o, r50_parallel_current()); break;
+    }
+    return;
+  }
+#endif
+#if defined(R50_CORTEXM_DSP_ELTWISE)
+  if (st->dtype == R50_DTYPE_INT8) { /* Cortex-M DSP firmware build: chosen at compile time */
+    switch (st->kind) {
+      case K_ADD: r50_add_s8_dsp(&st->k.addsub, a, b, o); break;
+      case K_SUB: r50_sub_s8_dsp(&st->k.addsub, a, b, o); break;
+      default: r50_mul_s8_dsp(&st->k.mul, a, b, o); break;
     }
     return;
   }

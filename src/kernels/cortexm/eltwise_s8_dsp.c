@@ -1,0 +1,323 @@
+/* Cortex-M DSP int8 ADD / SUB / MUL (see eltwise_s8_dsp.h).
+ *
+ * Exact requantization by a multiplier m * 2^-e with e >= 0 in four
+ * instructions (SMMLAR, AND with ASR #31, ADD, ASR):
+ *   MultiplyByQuantizedMultiplierSmallerThanOneExp(v, m, -e)
+ *     == (SMMLAR(2v, m, r) + (nm & (2v >> 31))) >> e,
+ *   r = 2^(e-1), nm = -1 for e >= 1; r = nm = 0 for e == 0; 2v must fit int32.
+ * Why: SMMULR(2v, m) = floor((2vm + 2^31) / 2^32) = floor((vm + 2^30) / 2^31),
+ * which is SaturatingRoundingDoublingHighMul (its nudge rounds half up for
+ * either sign; m >= 0 so it never saturates). RoundingDivideByPOT(q, e) rounds
+ * half away from zero = floor((q + 2^(e-1) - [q < 0]) / 2^e), and [v < 0]
+ * can stand in for [q < 0]: v < 0 <= q only when q == 0, and both give 0.
+ *
+ * ADD / SUB: x -> ((x + in_offset) << 20) rescaled depends on the int8 x only,
+ * so each input's rescaled values (doubled, negated for SUB's input 2) are a
+ * 256-entry table built per call (stack, 2 KiB for both); per element: two
+ * table loads, an add, the output requantization, the clamp.
+ * MUL: (x1 + o1) * 2 (x2 + o2) for 4 elements with SXTB16 + SADD16 + SMULBB /
+ * SMULTT, then the requantization above (shift <= 0; a left shift, rare,
+ * falls back to the reference).
+ * A broadcast (stride-0) input is read from a word holding its value 4 times,
+ * so one loop serves all the broadcast cases.
+ */
+#include "eltwise_s8_dsp.h"
+
+#if defined(R50_CORTEXM_DSP_ELTWISE)
+
+#include <arm_acle.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "../quant.h"
+
+static inline uint32_t ld32(const int8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4); /* LDR: unaligned loads are allowed on ARMv7-M normal memory */
+  return v;
+}
+
+static inline int32_t smmlar(int32_t a, int32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
+
+static inline int32_t sxtb16_hi(uint32_t x) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+
+/* SMULBB / SMULTT (GCC recognises the 16-bit products) */
+static inline int32_t smulbb(int32_t a, int32_t b) { return (int16_t)a * (int16_t)b; }
+static inline int32_t smultt(int32_t a, int32_t b) { return (a >> 16) * (b >> 16); }
+
+typedef struct {
+  int32_t m, r, nm, e;
+} rq_t;
+
+/* (mult, shift) with shift <= 0, as prepare's QuantizeMultiplierSmallerThanOneExp gives */
+static rq_t rq_make(int32_t mult, int32_t shift) {
+  rq_t q;
+  q.m = mult;
+  q.e = -shift;
+  q.r = q.e > 0 ? (int32_t)(1u << (q.e - 1)) : 0;
+  q.nm = q.e > 0 ? -1 : 0;
+  return q;
+}
+
+/* v2 = 2 v */
+static inline int32_t rq_apply(int32_t v2, int32_t m, int32_t r, int32_t nm, int32_t e) {
+  return (smmlar(v2, m, r) + (nm & (v2 >> 31))) >> e;
+}
+
+static inline int8_t clamp8(int32_t v, int32_t lo, int32_t hi) {
+  v = v < lo ? lo : v;
+  return (int8_t)(v > hi ? hi : v);
+}
+
+/* per byte: max(w, lo) and min(w, hi), signed (SSUB8 sets the GE bits SEL reads) */
+static inline uint32_t max8(uint32_t w, uint32_t lo) {
+  uint32_t r;
+  __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(w), "r"(lo));
+  return r;
+}
+static inline uint32_t min8(uint32_t w, uint32_t hi) {
+  uint32_t r;
+  __asm__("ssub8 %0, %2, %1\n\tsel %0, %1, %2" : "=&r"(r) : "r"(w), "r"(hi));
+  return r;
+}
+
+/* Four int32 results (already offset, any range) -> int8 word: saturate to int8,
+ * bytes in order (PKHBT, UXTB16, ORR), then the activation clamp with SSUB8 + SEL
+ * on all four bytes (lo4 / hi4: the bounds in each byte). */
+/* low half of lo, low half of hi in the top half (PKHBT ..., LSL #16) */
+static inline uint32_t pkhbt16(int32_t lo, int32_t hi) {
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
+
+static inline uint32_t pack_clamp4(int32_t v0, int32_t v1, int32_t v2, int32_t v3, uint32_t lo4,
+                                   uint32_t hi4) {
+  /* SSAT each value first: a result may exceed int16 (extreme multipliers) */
+  v0 = __ssat(v0, 8);
+  v1 = __ssat(v1, 8);
+  v2 = __ssat(v2, 8);
+  v3 = __ssat(v3, 8);
+  const uint32_t p02 = pkhbt16(v0, v2), p13 = pkhbt16(v1, v3);
+  const uint32_t w = __uxtb16((uint32_t)p02) | (__uxtb16((uint32_t)p13) << 8);
+  return min8(max8(w, lo4), hi4);
+}
+
+/* a word holding x in each byte */
+static inline uint32_t rep4(int32_t x) { return (uint32_t)(uint8_t)x * 0x01010101u; }
+
+static inline void st32(int8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+
+/* Walk the broadcast run by run (innermost dim): RUN(a, b, d, n, ia, ib) with ia / ib the
+ * input strides in the run (1 contiguous, 0 constant). */
+#define WALK(bc, in1, in2, out, RUN)                                                     \
+  do {                                                                                 \
+    const r50_bcast *b_ = (bc);                                                        \
+    if (b_->n_out == 0) break;                                                         \
+    const int32_t nd_ = b_->ndim;                                                      \
+    const size_t inner_ = (size_t)b_->dims[nd_ - 1];                                   \
+    const int sa_ = b_->stride1[nd_ - 1] != 0, sb_ = b_->stride2[nd_ - 1] != 0;        \
+    const size_t outer_ = b_->n_out / inner_;                                          \
+    int32_t idx_[R50_BCAST_MAX_DIMS] = {0};                                            \
+    int64_t o1_ = 0, o2_ = 0;                                                          \
+    for (size_t k_ = 0; k_ < outer_; k_++) {                                           \
+      const int8_t *a_ = (in1) + o1_, *c_ = (in2) + o2_;                               \
+      int8_t *d_ = (out) + k_ * inner_;                                                \
+      RUN(a_, c_, d_, inner_, sa_, sb_);                                               \
+      r50_bcast_next(b_, idx_, &o1_, &o2_);                                            \
+    }                                                                                  \
+  } while (0)
+
+/* ---- ADD / SUB ---- */
+
+typedef struct {
+  const int32_t *t1, *t2; /* 2 * rescaled input, indexed by the byte (t2 negated for SUB) */
+  int32_t m, rz, e;       /* output requantization, e >= 1, rz = 2^(e-1) + (zero point << e) */
+  uint32_t lo4, hi4;
+} addsub_ctx;
+
+/* output of s = 2 * (rescaled sum): the requantization with nm = -1 and the zero point in rz */
+#define ADD_OUT(s) ((smmlar((s), m, rz) + ((s) >> 31)) >> e)
+
+static inline __attribute__((always_inline)) void addsub_run(const addsub_ctx *k,
+                                                             const int8_t *a, const int8_t *b,
+                                                             int8_t *d, size_t n, const int ia,
+                                                             const int ib) {
+  const int32_t *t1 = k->t1, *t2 = k->t2;
+  const int32_t m = k->m, rz = k->rz, e = k->e;
+  const uint32_t ca = rep4(a[0]), cb = rep4(b[0]);
+  for (; n >= 4; n -= 4) {
+    /* in place (d == a): the 4 inputs are read before the 4 outputs are written */
+    const uint32_t va = ia ? ld32(a) : ca, vb = ib ? ld32(b) : cb;
+    a += 4 * ia;
+    b += 4 * ib;
+    const int32_t s0 = t1[va & 255] + t2[vb & 255];
+    const int32_t s1 = t1[(va >> 8) & 255] + t2[(vb >> 8) & 255];
+    const int32_t s2 = t1[(va >> 16) & 255] + t2[(vb >> 16) & 255];
+    const int32_t s3 = t1[va >> 24] + t2[vb >> 24];
+    st32(d, pack_clamp4(ADD_OUT(s0), ADD_OUT(s1), ADD_OUT(s2), ADD_OUT(s3), k->lo4, k->hi4));
+    d += 4;
+  }
+  for (; n > 0; n--) {
+    const int32_t s = t1[(uint8_t)*a] + t2[(uint8_t)*b];
+    a += ia;
+    b += ib;
+    *d++ = (int8_t)(pack_clamp4(ADD_OUT(s), 0, 0, 0, k->lo4, k->hi4) & 255u);
+  }
+}
+
+/* One function per stride case, not inlined into the walk: the tables stay in base
+ * registers (inlined, GCC re-derived each address from sp, 3 instructions a lookup). */
+__attribute__((noinline)) static void addsub_run11(const addsub_ctx *k, const int8_t *a,
+                                                   const int8_t *b, int8_t *d, size_t n) {
+  addsub_run(k, a, b, d, n, 1, 1);
+}
+__attribute__((noinline)) static void addsub_run10(const addsub_ctx *k, const int8_t *a,
+                                                   const int8_t *b, int8_t *d, size_t n) {
+  addsub_run(k, a, b, d, n, 1, 0);
+}
+__attribute__((noinline)) static void addsub_run0x(const addsub_ctx *k, const int8_t *a,
+                                                   const int8_t *b, int8_t *d, size_t n, int ib) {
+  if (ib) addsub_run(k, a, b, d, n, 0, 1);
+  else addsub_run(k, a, b, d, n, 0, 0);
+}
+
+static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
+                   int8_t *out, int sub) {
+  /* Fast path conditions (else the reference): 2 * ((x + off) << left_shift) fits int32
+   * (|x + off| <= 256, left_shift <= 21); output shift e in [1, 22] so that
+   * 2^(e-1) + |zero point| 2^e + |SMMULR| stays below 2^31. */
+  const int32_t eo = -p->out_shift;
+  if (p->left_shift < 0 || p->left_shift > 21 || p->in1_offset < -128 || p->in1_offset > 128 ||
+      p->in2_offset < -128 || p->in2_offset > 128 || p->in1_shift > 0 || p->in2_shift > 0 ||
+      eo < 1 || eo > 22 || p->out_offset < -128 || p->out_offset > 127 || p->act_min < -128 ||
+      p->act_max > 127) {
+    if (sub) r50_sub_s8_ref(p, in1, in2, out);
+    else r50_add_s8_ref(p, in1, in2, out);
+    return;
+  }
+  int32_t t1[256], t2[256];
+  const rq_t q1 = rq_make(p->in1_mult, p->in1_shift), q2 = rq_make(p->in2_mult, p->in2_shift);
+  const int32_t ls = p->left_shift + 1; /* the table entries are 2 * rescaled */
+  for (int32_t x = -128; x < 128; x++) {
+    const int32_t s1 = rq_apply((x + p->in1_offset) * (1 << ls), q1.m, q1.r, q1.nm, q1.e);
+    const int32_t s2 = rq_apply((x + p->in2_offset) * (1 << ls), q2.m, q2.r, q2.nm, q2.e);
+    /* |s| < 2^29: 2 * (s1 +/- s2) fits */
+    t1[x & 255] = 2 * s1;
+    t2[x & 255] = sub ? -2 * s2 : 2 * s2;
+  }
+  addsub_ctx k;
+  k.t1 = t1;
+  k.t2 = t2;
+  k.m = p->out_mult;
+  k.e = eo;
+  k.rz = (int32_t)(1u << (eo - 1)) + p->out_offset * (1 << eo);
+  k.lo4 = rep4(p->act_min);
+  k.hi4 = rep4(p->act_max);
+#define ADDSUB_RUN(a, b, d, n, ia, ib) \
+  ((ia) ? ((ib) ? addsub_run11(&k, a, b, d, n) : addsub_run10(&k, a, b, d, n)) \
+        : addsub_run0x(&k, a, b, d, n, ib))
+  WALK(&p->bc, in1, in2, out, ADDSUB_RUN);
+#undef ADDSUB_RUN
+}
+
+void r50_add_s8_dsp(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out) {
+  addsub(p, in1, in2, out, 0);
+}
+
+void r50_sub_s8_dsp(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out) {
+  addsub(p, in1, in2, out, 1);
+}
+
+/* ---- MUL ---- */
+
+typedef struct {
+  int32_t o1, o2;     /* input offsets in both 16-bit lanes */
+  int32_t off1, off2;
+  int32_t m, rz, nm, e; /* rz = r + (zero point << e) */
+  uint32_t lo4, hi4;
+} mul_ctx;
+
+#define MUL_OUT(p2) ((smmlar((p2), m, rz) + (nm & ((p2) >> 31))) >> e)
+
+static inline __attribute__((always_inline)) void mul_run(const mul_ctx *k, const int8_t *a,
+                                                          const int8_t *b, int8_t *d, size_t n,
+                                                          const int ia, const int ib) {
+  const int32_t o1 = k->o1, o2 = k->o2;
+  const int32_t m = k->m, rz = k->rz, nm = k->nm, e = k->e;
+  const uint32_t ca = rep4(a[0]), cb = rep4(b[0]);
+  for (; n >= 4; n -= 4) {
+    const uint32_t va = ia ? ld32(a) : ca, vb = ib ? ld32(b) : cb;
+    a += 4 * ia;
+    b += 4 * ib;
+    /* lanes: x + off in [-256, 255]; 2 (x2 + o2) in [-512, 510]; products < 2^18 */
+    const int32_t ae = __sadd16(__sxtb16((int32_t)va), o1), ao = __sadd16(sxtb16_hi(va), o1);
+    int32_t be = __sadd16(__sxtb16((int32_t)vb), o2), bo = __sadd16(sxtb16_hi(vb), o2);
+    be = __sadd16(be, be);
+    bo = __sadd16(bo, bo);
+    const int32_t p0 = smulbb(ae, be), p1 = smulbb(ao, bo);
+    const int32_t p2 = smultt(ae, be), p3 = smultt(ao, bo);
+    st32(d, pack_clamp4(MUL_OUT(p0), MUL_OUT(p1), MUL_OUT(p2), MUL_OUT(p3), k->lo4, k->hi4));
+    d += 4;
+  }
+  for (; n > 0; n--) {
+    const int32_t p2 = (*a + k->off1) * 2 * (*b + k->off2);
+    a += ia;
+    b += ib;
+    *d++ = (int8_t)(pack_clamp4(MUL_OUT(p2), 0, 0, 0, k->lo4, k->hi4) & 255u);
+  }
+}
+
+__attribute__((noinline)) static void mul_run11(const mul_ctx *k, const int8_t *a, const int8_t *b,
+                                                int8_t *d, size_t n) {
+  mul_run(k, a, b, d, n, 1, 1);
+}
+__attribute__((noinline)) static void mul_run10(const mul_ctx *k, const int8_t *a, const int8_t *b,
+                                                int8_t *d, size_t n) {
+  mul_run(k, a, b, d, n, 1, 0);
+}
+__attribute__((noinline)) static void mul_run0x(const mul_ctx *k, const int8_t *a, const int8_t *b,
+                                                int8_t *d, size_t n, int ib) {
+  if (ib) mul_run(k, a, b, d, n, 0, 1);
+  else mul_run(k, a, b, d, n, 0, 0);
+}
+
+void r50_mul_s8_dsp(const r50_mul_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out) {
+  /* Fast path (else the reference): shift <= 0 (no left shift), offsets in [-128, 128], and
+   * 2^(e-1) + |zero point| 2^e + |SMMULR| (< 2^17) below 2^31: e <= 23. */
+  const int32_t e = -p->out_shift;
+  if (e < 0 || e > 23 || p->in1_offset < -128 || p->in1_offset > 128 || p->in2_offset < -128 ||
+      p->in2_offset > 128 || p->out_offset < -128 || p->out_offset > 127 || p->act_min < -128 ||
+      p->act_max > 127) {
+    r50_mul_s8_ref(p, in1, in2, out);
+    return;
+  }
+  mul_ctx k;
+  k.off1 = p->in1_offset;
+  k.off2 = p->in2_offset;
+  k.o1 = (int32_t)(((uint32_t)p->in1_offset & 0xFFFFu) * 0x10001u);
+  k.o2 = (int32_t)(((uint32_t)p->in2_offset & 0xFFFFu) * 0x10001u);
+  k.m = p->out_mult;
+  k.e = e;
+  k.nm = e > 0 ? -1 : 0;
+  k.rz = (e > 0 ? (int32_t)(1u << (e - 1)) : 0) + p->out_offset * (1 << e);
+  k.lo4 = rep4(p->act_min);
+  k.hi4 = rep4(p->act_max);
+#define MUL_RUN(a, b, d, n, ia, ib) \
+  ((ia) ? ((ib) ? mul_run11(&k, a, b, d, n) : mul_run10(&k, a, b, d, n)) \
+        : mul_run0x(&k, a, b, d, n, ib))
+  WALK(&p->bc, in1, in2, out, MUL_RUN);
+#undef MUL_RUN
+}
+
+#else
+typedef int r50_cortexm_eltwise_s8_dsp_unused; /* not a DSP Cortex-M build */
+#endif
