@@ -330,6 +330,11 @@ int main(void) {
   conv_case(1, 7, 7, 64, 32, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1);    /* 7x7 map, odd out_w */
   conv_case(1, 8, 8, 16, 16, 3, 3, 1, 1, 2, 2, 1, 0, 0, 1);    /* dilation */
   conv_case(3, 5, 6, 12, 7, 3, 3, 1, 1, 1, 1, 1, 0, 0, 0);     /* batch 3 */
+  /* several 64-channel blocks (odd last block), K across 128-byte chunks with a K % 4 tail */
+  conv_case(1, 6, 7, 8, 131, 3, 3, 1, 1, 1, 1, 1, 0, 0, 1);
+  conv_case(1, 5, 9, 33, 70, 3, 3, 1, 1, 1, 1, 0, 0, 1, 0);
+  conv_case(2, 4, 5, 129, 65, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0);
+  conv_case(1, 9, 9, 7, 96, 3, 3, 2, 2, 2, 2, 1, 0, 0, 1);
   fc_case(1, 256, 10, 0, 0);
   fc_case(1, 1, 1, 1, 1);
   fc_case(3, 37, 11, 0, 2);

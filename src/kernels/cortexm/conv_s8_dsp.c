@@ -57,42 +57,6 @@ static uint32_t wsum(const int8_t *w, int32_t n) {
   return t;
 }
 
-/* acc[2*p + c] += sum_i w_c[i] * x_p[i]   (2 pixels x 2 channels) */
-static inline void dot2x2(const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1,
-                          int32_t n, int32_t *acc) {
-  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  for (; n >= 4; n -= 4) {
-    const uint32_t va = ld32(x0), vb = ld32(x1), u0 = ld32(w0), u1 = ld32(w1);
-    x0 += 4;
-    x1 += 4;
-    w0 += 4;
-    w1 += 4;
-    const int32_t ae = sxtb16_lo(va), ao = sxtb16_hi(va);
-    const int32_t be = sxtb16_lo(vb), bo = sxtb16_hi(vb);
-    const int32_t ue = sxtb16_lo(u0), uo = sxtb16_hi(u0);
-    const int32_t ve = sxtb16_lo(u1), vo = sxtb16_hi(u1);
-    a00 = smlad(ae, ue, a00);
-    a01 = smlad(ae, ve, a01);
-    a10 = smlad(be, ue, a10);
-    a11 = smlad(be, ve, a11);
-    a00 = smlad(ao, uo, a00);
-    a01 = smlad(ao, vo, a01);
-    a10 = smlad(bo, uo, a10);
-    a11 = smlad(bo, vo, a11);
-  }
-  for (; n > 0; n--) {
-    const int32_t xa = *x0++, xb = *x1++, wa = *w0++, wb = *w1++;
-    a00 = (int32_t)((uint32_t)a00 + (uint32_t)(xa * wa));
-    a01 = (int32_t)((uint32_t)a01 + (uint32_t)(xa * wb));
-    a10 = (int32_t)((uint32_t)a10 + (uint32_t)(xb * wa));
-    a11 = (int32_t)((uint32_t)a11 + (uint32_t)(xb * wb));
-  }
-  acc[0] = a00;
-  acc[1] = a01;
-  acc[2] = a10;
-  acc[3] = a11;
-}
-
 /* acc[c] += sum_i w_c[i] * (x[i] + off)   (1 pixel x 2 channels) */
 static inline void dot1x2_off(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n,
                               int32_t off, int32_t *acc) {
@@ -119,39 +83,129 @@ static inline void dot1x2_off(const int8_t *x, const int8_t *w0, const int8_t *w
   acc[1] = a1;
 }
 
+/* r50_mbqm (MultiplyByQuantizedMultiplier, double rounding) without its branches
+ * for shift <= 0, exact: with e = -shift >= 1,
+ *   RoundingDivideByPOT(SRDHM(acc, m), e) = (acc * m + C) >> (31 + e),
+ *   C = 2^30 + 2^(30+e) - [acc < 0] 2^31
+ * (SRDHM = floor((acc m + 2^30) / 2^31) for either sign since m >= 0; RDBYPOT =
+ * floor((q + 2^(e-1) - [q < 0]) / 2^e), [acc < 0] standing in for [q < 0]: acc < 0 <= q
+ * only when q == 0, giving 0 either way; two floors of divisions nest into one). The
+ * 64-bit sum is one SMLAL; >> (31 + e) is the high word >> (e - 1). */
+static inline int32_t mbqm_dsp(int32_t acc, int32_t m, int32_t shift) {
+  if (shift > 0) return r50_mbqm(acc, m, shift);
+  const int32_t e = -shift;
+  if (e == 0) return (int32_t)(((int64_t)acc * m + (1 << 30)) >> 31);
+  int64_t c = (int64_t)((uint64_t)(e >= 2 ? 1u << (e - 2) : 0u) << 32) +
+              (e == 1 ? 0xC0000000LL : 0x40000000LL);
+  if (acc < 0) c -= 0x80000000LL;
+  return (int32_t)((uint64_t)((int64_t)acc * m + c) >> 32) >> (e - 1);
+}
+
 static inline int8_t requant(const r50_requant_s8 *q, int32_t acc, int32_t c) {
-  const int32_t v = r50_mbqm(acc, q->out_mult[c], q->out_shift[c]);
+  const int32_t v = mbqm_dsp(acc, q->out_mult[c], q->out_shift[c]);
   return (int8_t)r50_clamp_i32(v + q->output_offset, q->act_min, q->act_max);
 }
 
+/* Interior pixels go through a 4-pixel x 1-channel tile over input bytes
+ * sign-extended once per chunk of K (and reused by every channel of the block):
+ * per 4 k, one LDR + 2 SXTB16 of weights, 4 LDRD of extended input, 8 SMLAD. */
+enum { CB = 64, KC = 128 }; /* channels per block, bytes of K per chunk (stack: ~2.8 KiB) */
+
 typedef struct {
   const r50_conv_params *p;
-  const int8_t *w0, *w1;     /* filters of the channel pair */
-  int32_t row_len;           /* bytes of one filter row read as one run (dilation_w 1) */
-  int32_t runs;              /* runs per filter row: 1 or filter_w */
-  int32_t run_len;           /* bytes per run */
-  size_t in_row;             /* bytes of one input row */
+  const int8_t *filter;
+  int32_t K;
+  int32_t runs;    /* runs per filter row: 1 (dilation_w 1) or filter_w */
+  int32_t run_len; /* bytes per run */
+  size_t in_row, dy, dx;
 } conv_ctx;
 
-/* Interior pixel pair: acc[4] (pixel-major) += sum w * x over the whole window. */
-static void pair_interior(const conv_ctx *c, const int8_t *b0, const int8_t *b1, int32_t *acc) {
-  const r50_conv_params *p = c->p;
-  const size_t dy = (size_t)p->dilation_h * c->in_row;
-  const size_t dx = (size_t)p->dilation_w * (size_t)p->in_c;
-  const int8_t *w0 = c->w0, *w1 = c->w1;
-  for (int32_t ky = 0; ky < p->filter_h; ky++) {
-    const int8_t *r0 = b0 + ky * dy, *r1 = b1 + ky * dy;
-    for (int32_t r = 0; r < c->runs; r++) {
-      dot2x2(r0 + r * dx, r1 + r * dx, w0, w1, c->run_len, acc);
-      w0 += c->run_len;
-      w1 += c->run_len;
+/* Window bytes [k0, k0 + n) (OHWI order) of the pixel whose window starts at base. */
+static void gather(const conv_ctx *c, const int8_t *base, int32_t k0, int32_t n, int8_t *dst) {
+  int32_t run = k0 / c->run_len, o = k0 - run * c->run_len;
+  while (n > 0) {
+    const int32_t take = n < c->run_len - o ? n : c->run_len - o;
+    memcpy(dst, base + (size_t)(run / c->runs) * c->dy + (size_t)(run % c->runs) * c->dx + o,
+           (size_t)take);
+    dst += take;
+    n -= take;
+    run++;
+    o = 0;
+  }
+}
+
+/* acc[j] += sum over g groups of 4 k: w * x_j (xb: per group, pixel j's SXTB16 even and odd
+ * words at 2j, 2j + 1). Inline assembly: GCC split the LDRDs into 2 LDRs (8 more
+ * instructions per group). Per group: LDR + 2 SXTB16 + 4 LDRD + 8 SMLAD for 16 MACs. */
+#define DOT4X1_GROUP                             \
+  "ldr %[u], [%[w]], #4\n\t"                     \
+  "sxtb16 %[ue], %[u]\n\t"                       \
+  "sxtb16 %[u], %[u], ror #8\n\t"                \
+  "ldrd %[e], %[o], [%[x]], #8\n\t"              \
+  "smlad %[a0], %[e], %[ue], %[a0]\n\t"          \
+  "smlad %[a0], %[o], %[u], %[a0]\n\t"           \
+  "ldrd %[e], %[o], [%[x]], #8\n\t"              \
+  "smlad %[a1], %[e], %[ue], %[a1]\n\t"          \
+  "smlad %[a1], %[o], %[u], %[a1]\n\t"           \
+  "ldrd %[e], %[o], [%[x]], #8\n\t"              \
+  "smlad %[a2], %[e], %[ue], %[a2]\n\t"          \
+  "smlad %[a2], %[o], %[u], %[a2]\n\t"           \
+  "ldrd %[e], %[o], [%[x]], #8\n\t"              \
+  "smlad %[a3], %[e], %[ue], %[a3]\n\t"          \
+  "smlad %[a3], %[o], %[u], %[a3]\n\t"
+
+static inline void dot4x1(const uint32_t *xb, const int8_t *w, int32_t g, int32_t *acc) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  uint32_t u, ue, e, o;
+  for (; g >= 2; g -= 2)
+    __asm__(DOT4X1_GROUP DOT4X1_GROUP
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
+              [x] "+r"(xb), [u] "=&r"(u), [ue] "=&r"(ue), [e] "=&r"(e), [o] "=&r"(o)
+            :
+            : "memory");
+  if (g)
+    __asm__(DOT4X1_GROUP
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
+              [x] "+r"(xb), [u] "=&r"(u), [ue] "=&r"(ue), [e] "=&r"(e), [o] "=&r"(o)
+            :
+            : "memory");
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+#undef DOT4X1_GROUP
+
+/* Four interior pixels (window bases base[0..3]) x channels [oc0, oc0 + nc):
+ * acc[ch][j] = init[ch] + sum w * x over the whole window. */
+static void quad(const conv_ctx *c, const int8_t *const base[4], int32_t oc0, int32_t nc,
+                 const int32_t *init, int32_t (*acc)[4]) {
+  uint32_t xb[KC / 4 * 8];
+  int8_t stage[4][KC + 4];
+  for (int32_t ch = 0; ch < nc; ch++) acc[ch][0] = acc[ch][1] = acc[ch][2] = acc[ch][3] = init[ch];
+  for (int32_t k0 = 0; k0 < c->K; k0 += KC) {
+    const int32_t n = c->K - k0 < KC ? c->K - k0 : KC, g = n / 4;
+    for (int j = 0; j < 4; j++) gather(c, base[j], k0, n, stage[j]);
+    for (int32_t i = 0; i < g; i++)
+      for (int j = 0; j < 4; j++) {
+        const uint32_t v = ld32(stage[j] + 4 * i);
+        xb[8 * i + 2 * j] = (uint32_t)sxtb16_lo(v);
+        xb[8 * i + 2 * j + 1] = (uint32_t)sxtb16_hi(v);
+      }
+    const int8_t *w = c->filter + (size_t)oc0 * c->K + k0;
+    for (int32_t ch = 0; ch < nc; ch++, w += c->K) {
+      dot4x1(xb, w, g, acc[ch]);
+      for (int32_t k = 4 * g; k < n; k++) /* K % 4 tail, last chunk only */
+        for (int j = 0; j < 4; j++)
+          acc[ch][j] = (int32_t)((uint32_t)acc[ch][j] + (uint32_t)(stage[j][k] * w[k]));
     }
   }
 }
 
 /* Any pixel with its tap range: acc[2] += sum w * (x + off) over the taps in the image. */
-static void single(const conv_ctx *c, const int8_t *in_b, int32_t iy0, int32_t ix0, int32_t ky0,
-                   int32_t ky1, int32_t kx0, int32_t kx1, int32_t *acc) {
+static void single(const conv_ctx *c, const int8_t *w0, const int8_t *w1, const int8_t *in_b,
+                   int32_t iy0, int32_t ix0, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                   int32_t *acc) {
   const r50_conv_params *p = c->p;
   const int32_t in_c = p->in_c, fw = p->filter_w, off = p->q.input_offset;
   for (int32_t ky = ky0; ky < ky1; ky++) {
@@ -159,14 +213,27 @@ static void single(const conv_ctx *c, const int8_t *in_b, int32_t iy0, int32_t i
     const size_t wrow = (size_t)ky * fw * in_c;
     if (p->dilation_w == 1) {
       if (kx1 > kx0)
-        dot1x2_off(row + (size_t)(ix0 + kx0) * in_c, c->w0 + wrow + (size_t)kx0 * in_c,
-                   c->w1 + wrow + (size_t)kx0 * in_c, (kx1 - kx0) * in_c, off, acc);
+        dot1x2_off(row + (size_t)(ix0 + kx0) * in_c, w0 + wrow + (size_t)kx0 * in_c,
+                   w1 + wrow + (size_t)kx0 * in_c, (kx1 - kx0) * in_c, off, acc);
     } else {
       for (int32_t kx = kx0; kx < kx1; kx++)
-        dot1x2_off(row + (size_t)(ix0 + kx * p->dilation_w) * in_c,
-                   c->w0 + wrow + (size_t)kx * in_c, c->w1 + wrow + (size_t)kx * in_c, in_c, off,
-                   acc);
+        dot1x2_off(row + (size_t)(ix0 + kx * p->dilation_w) * in_c, w0 + wrow + (size_t)kx * in_c,
+                   w1 + wrow + (size_t)kx * in_c, in_c, off, acc);
     }
+  }
+}
+
+/* Pixel with its tap range, channels [oc0, oc0 + nc) in pairs (odd count: last pair (c, c)). */
+static void single_block(const conv_ctx *c, const int32_t *bias, const int8_t *in_b, int32_t iy0,
+                         int32_t ix0, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                         int32_t oc0, int32_t nc, int8_t *o) {
+  for (int32_t ch = 0; ch < nc; ch += 2) {
+    const int32_t c0 = oc0 + ch, c1 = ch + 1 < nc ? c0 + 1 : c0;
+    int32_t acc[2] = {bias ? bias[c0] : 0, bias ? bias[c1] : 0};
+    single(c, c->filter + (size_t)c0 * c->K, c->filter + (size_t)c1 * c->K, in_b, iy0, ix0, ky0,
+           ky1, kx0, kx1, acc);
+    o[c0] = requant(&c->p->q, acc[0], c0);
+    if (c1 != c0) o[c1] = requant(&c->p->q, acc[1], c1);
   }
 }
 
@@ -175,22 +242,27 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const int8_t *input, const int8
   const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
   const int32_t out_h = p->out_h, out_w = p->out_w, out_c = p->out_c;
   const int32_t fh = p->filter_h, fw = p->filter_w;
-  const int32_t K = fh * fw * in_c, off = p->q.input_offset;
+  const int32_t off = p->q.input_offset;
   conv_ctx c;
   c.p = p;
+  c.filter = filter;
+  c.K = fh * fw * in_c;
   c.in_row = (size_t)in_w * in_c;
   c.runs = p->dilation_w == 1 ? 1 : fw;
   c.run_len = p->dilation_w == 1 ? fw * in_c : in_c;
-  c.row_len = fw * in_c;
-  for (int32_t oc = 0; oc < out_c; oc += 2) {
-    const int32_t oc1 = oc + 1 < out_c ? oc + 1 : oc; /* odd out_c: last pair is (oc, oc) */
-    c.w0 = filter + (size_t)oc * K;
-    c.w1 = filter + (size_t)oc1 * K;
-    const uint32_t b0 = bias ? (uint32_t)bias[oc] : 0u, b1 = bias ? (uint32_t)bias[oc1] : 0u;
-    const int32_t i0 = (int32_t)(b0 + (uint32_t)off * wsum(c.w0, K));
-    const int32_t i1 = (int32_t)(b1 + (uint32_t)off * wsum(c.w1, K));
-    const int8_t *pend = NULL; /* interior pixel waiting for a partner */
-    int8_t *pend_out = NULL;
+  c.dy = (size_t)p->dilation_h * c.in_row;
+  c.dx = (size_t)p->dilation_w * (size_t)in_c;
+  if (c.K <= 0) return;
+  int32_t init[CB], acc[CB][4];
+  for (int32_t oc0 = 0; oc0 < out_c; oc0 += CB) {
+    const int32_t nc = out_c - oc0 < CB ? out_c - oc0 : CB;
+    /* offset trick: sum w (x + off) = sum w x + off sum w, modulo 2^32 like the reference */
+    for (int32_t ch = 0; ch < nc; ch++)
+      init[ch] = (int32_t)((bias ? (uint32_t)bias[oc0 + ch] : 0u) +
+                           (uint32_t)off * wsum(filter + (size_t)(oc0 + ch) * c.K, c.K));
+    const int8_t *qb[4]; /* interior pixels waiting for a full quad */
+    int8_t *qo[4];
+    int nq = 0;
     for (int32_t b = 0; b < p->batch; b++) {
       const int8_t *in_b = input + (size_t)b * in_h * c.in_row;
       for (int32_t oy = 0; oy < out_h; oy++) {
@@ -198,48 +270,43 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const int8_t *input, const int8
         int32_t ky0, ky1;
         r50_tap_range(iy0, p->dilation_h, in_h, fh, &ky0, &ky1);
         const int row_in = ky0 == 0 && ky1 == fh;
-        int8_t *out_row = output + ((size_t)b * out_h + oy) * out_w * out_c + oc;
+        int8_t *out_row = output + ((size_t)b * out_h + oy) * out_w * out_c;
         for (int32_t ox = 0; ox < out_w; ox++) {
           const int32_t ix0 = ox * p->stride_w - p->pad_left;
           int32_t kx0, kx1;
           r50_tap_range(ix0, p->dilation_w, in_w, fw, &kx0, &kx1);
           int8_t *o = out_row + (size_t)ox * out_c;
-          if (row_in && kx0 == 0 && kx1 == fw) {
-            const int8_t *base = in_b + (size_t)iy0 * c.in_row + (size_t)ix0 * in_c;
-            if (!pend) {
-              pend = base;
-              pend_out = o;
-              continue;
-            }
-            int32_t acc[4] = {i0, i1, i0, i1};
-            pair_interior(&c, pend, base, acc);
-            pend_out[0] = requant(&p->q, acc[0], oc);
-            if (oc1 != oc) pend_out[1] = requant(&p->q, acc[1], oc1);
-            o[0] = requant(&p->q, acc[2], oc);
-            if (oc1 != oc) o[1] = requant(&p->q, acc[3], oc1);
-            pend = NULL;
-          } else {
-            int32_t acc[2] = {(int32_t)b0, (int32_t)b1};
-            single(&c, in_b, iy0, ix0, ky0, ky1, kx0, kx1, acc);
-            o[0] = requant(&p->q, acc[0], oc);
-            if (oc1 != oc) o[1] = requant(&p->q, acc[1], oc1);
+          if (!(row_in && kx0 == 0 && kx1 == fw)) { /* border: skipped taps, as the reference */
+            single_block(&c, bias, in_b, iy0, ix0, ky0, ky1, kx0, kx1, oc0, nc, o);
+            continue;
           }
+          qb[nq] = in_b + (size_t)iy0 * c.in_row + (size_t)ix0 * in_c;
+          qo[nq++] = o;
+          if (nq < 4) continue;
+          quad(&c, qb, oc0, nc, init, acc);
+          for (int32_t ch = 0; ch < nc; ch++) {
+            const int32_t cc = oc0 + ch;
+            for (int j = 0; j < 4; j++) qo[j][cc] = requant(&p->q, acc[ch][j], cc);
+          }
+          nq = 0;
         }
       }
     }
-    if (pend) { /* leftover interior pixel: the whole window with x + off */
-      int32_t acc[2] = {(int32_t)b0, (int32_t)b1};
-      const size_t dy = (size_t)p->dilation_h * c.in_row;
-      const size_t dx = (size_t)p->dilation_w * (size_t)in_c;
-      const int8_t *w0 = c.w0, *w1 = c.w1;
-      for (int32_t ky = 0; ky < fh; ky++)
-        for (int32_t r = 0; r < c.runs; r++) {
-          dot1x2_off(pend + ky * dy + r * dx, w0, w1, c.run_len, off, acc);
+    /* leftover interior pixels (< 4): the whole window, x + off per byte */
+    for (int j = 0; j < nq; j++) {
+      for (int32_t ch = 0; ch < nc; ch += 2) {
+        const int32_t c0 = oc0 + ch, c1 = ch + 1 < nc ? c0 + 1 : c0;
+        int32_t a[2] = {bias ? bias[c0] : 0, bias ? bias[c1] : 0};
+        const int8_t *w0 = filter + (size_t)c0 * c.K, *w1 = filter + (size_t)c1 * c.K;
+        for (int32_t r = 0; r < fh * c.runs; r++) {
+          dot1x2_off(qb[j] + (size_t)(r / c.runs) * c.dy + (size_t)(r % c.runs) * c.dx, w0, w1,
+                     c.run_len, off, a);
           w0 += c.run_len;
           w1 += c.run_len;
         }
-      pend_out[0] = requant(&p->q, acc[0], oc);
-      if (oc1 != oc) pend_out[1] = requant(&p->q, acc[1], oc1);
+        qo[j][c0] = requant(&p->q, a[0], c0);
+        if (c1 != c0) qo[j][c1] = requant(&p->q, a[1], c1);
+      }
     }
   }
 }
