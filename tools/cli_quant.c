@@ -107,8 +107,8 @@ int cli_default_model(int int8, char *path, size_t pathn, char *note, size_t not
   char dir[4000];
   if (xdg && *xdg) snprintf(dir, sizeof dir, "%s/r50", xdg);
   else snprintf(dir, sizeof dir, "%s/.cache/r50", home && *home ? home : ".");
-  snprintf(path, pathn, "%s/resnet50v2_224_1000_%s_seed1_r50-%s_b%d.tflite", dir, int8 ? "int8" : "float",
-           R50_VERSION, R50_RN50V2_VERSION);
+  snprintf(path, pathn, "%s/resnet50v2_224_1000_%s_seed1_r50-%s_b%d_c%d.tflite", dir,
+           int8 ? "int8" : "float", R50_VERSION, R50_RN50V2_VERSION, R50_SYNTH_VERSION);
   struct stat st;
   if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
     snprintf(note, noten, "default model (cached): %s", path);

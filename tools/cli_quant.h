@@ -18,9 +18,9 @@ int cli_make_rn50v2(int32_t h, int32_t w, int32_t classes, uint64_t seed, int in
  * synthetic weights; int8 as `r50 build resnet50v2 --int8` (uint8 in, float32
  * out, CLI_DEFAULT_CALIB synthetic calibration images), or its float32 twin.
  * Built once and cached in $XDG_CACHE_HOME/r50 (or ~/.cache/r50), keyed by r50
- * version, builder version and seed. Writes the file's path, and a one-line
+ * version, builder version, synthetic-image version and seed. Writes the file's path, and a one-line
  * note ("default model (cached): PATH"); returns an exit code (message printed). */
-#define CLI_DEFAULT_CALIB 4
+#define CLI_DEFAULT_CALIB 8
 int cli_default_model(int int8, char *path, size_t pathn, char *note, size_t noten);
 /* Says that the default model's weights are synthetic (for classify/eval/validate). */
 extern const char *const k_default_model_note;

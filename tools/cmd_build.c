@@ -19,7 +19,7 @@ static void usage_build(FILE *f) {
           "  --int8                build, then quantize like the zoo's file: uint8 input\n"
           "                        (scale 2/255, zero point 128), float32 output\n"
           "  --calib DIR           calibrate on DIR/*.bin (raw float32 inputs in [-1,1])\n"
-          "  --calib-synthetic K   calibrate on K seeded synthetic images (default 4)\n"
+          "  --calib-synthetic K   calibrate on K seeded synthetic images (default 8)\n"
           "  -o FILE               output .tflite\n\n%s",
           k_exit_codes);
 }
@@ -37,7 +37,7 @@ int cmd_build(int argc, char **argv) {
     usage_build(stdout);
     return EXIT_OK;
   }
-  long h = 224, w = 224, classes = 1000, k = 4;
+  long h = 224, w = 224, classes = 1000, k = CLI_DEFAULT_CALIB;
   unsigned long long seed = 1;
   int int8 = 0, bad = 0;
   const char *out = NULL, *calib = NULL, *net = NULL;

@@ -16,7 +16,7 @@ static void usage_quantize(FILE *f) {
           "symmetric per-channel conv weights, int32 biases, int8 asymmetric activations\n"
           "from the min/max the FLOAT model produces on the calibration inputs.\n\n"
           "  --calib DIR           calibration inputs: DIR/*.bin, raw float32, input-sized\n"
-          "  --calib-synthetic K   K seeded smooth random images (default 8) in [LO, HI]\n"
+          "  --calib-synthetic K   K seeded synthetic dead-leaves images (default 8) in [LO, HI]\n"
           "  --range LO HI         value range of synthetic images (default 0 255)\n"
           "  --seed S              seed of the synthetic images (default 1)\n"
           "  --input-type T        uint8, int8 (default) or float\n"

@@ -3,6 +3,7 @@
 #include "quantize.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,33 +41,70 @@ void r50_quant_asym_params(float min, float max, float *scale, int32_t *zero_poi
 
 float r50_quant_sym_scale(float max_abs) { return max_abs > 0.0f ? max_abs / 127.0f : 1.0f; }
 
+/* Dead leaves (occluding disks whose radii follow the scale-invariant r^-3 law,
+ * drawn back to front) have the edge and 1/f statistics of photos, which the
+ * smooth images of calibration version 1 lacked: their activation ranges were
+ * exceeded by every photo (docs/report.md). Only +,-,*,/ and sqrt on doubles,
+ * so the images, and the int8 files calibrated on them, are the same on any
+ * machine. */
+static double synth_clamp01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
+
+/* triangle wave of period 1, values in [-1, 1] (a grating without libm) */
+static double synth_tri(double t) {
+  double f = t - (double)(int64_t)t;
+  if (f < 0.0) f += 1.0;
+  return f < 0.5 ? 4.0 * f - 1.0 : 3.0 - 4.0 * f;
+}
+
 void r50_synth_image(uint64_t seed, int32_t i, int32_t h, int32_t w, int32_t c, float lo, float hi, float *dst) {
-  enum { G = 5 };
+  enum { CMAX = 16 };
   r50_rng r;
   r50_rng_seed(&r, seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull * (uint64_t)(i + 1));
-  double grid[G][G][16];
-  int32_t cc = c < 16 ? c : 16;
-  for (int a = 0; a < G; a++)
-    for (int b = 0; b < G; b++)
-      for (int32_t k = 0; k < cc; k++) grid[a][b][k] = r50_rng_uniform(&r);
-  for (int32_t y = 0; y < h; y++) {
-    double fy = h > 1 ? (double)y * (G - 1) / (double)(h - 1) : 0.0;
-    int y0 = (int)fy;
-    if (y0 >= G - 1) y0 = G - 2;
-    double ty = fy - y0;
-    for (int32_t x = 0; x < w; x++) {
-      double fx = w > 1 ? (double)x * (G - 1) / (double)(w - 1) : 0.0;
-      int x0 = (int)fx;
-      if (x0 >= G - 1) x0 = G - 2;
-      double tx = fx - x0;
-      for (int32_t k = 0; k < c; k++) {
-        int32_t kk = k % cc;
-        double v = (1 - ty) * ((1 - tx) * grid[y0][x0][kk] + tx * grid[y0][x0 + 1][kk]) +
-                   ty * ((1 - tx) * grid[y0 + 1][x0][kk] + tx * grid[y0 + 1][x0 + 1][kk]);
-        v = 0.95 * v + 0.05 * r50_rng_uniform(&r);
-        dst[((size_t)y * (size_t)w + (size_t)x) * (size_t)c + (size_t)k] = (float)(lo + (hi - lo) * v);
+  const size_t npx = (size_t)h * (size_t)w;
+  const int32_t cc = c < CMAX ? c : CMAX;
+  const double side = (double)(h < w ? h : w);
+  const double rmin = side / 150.0 > 1.0 ? side / 150.0 : 1.0, rmax = side > rmin ? side : rmin;
+  const double a = 1.0 / (rmin * rmin), b = 1.0 / (rmax * rmax);
+  double col[CMAX];
+  /* background colour, then disks; leaves cover the image many times over */
+  for (int32_t k = 0; k < cc; k++) col[k] = r50_rng_uniform(&r);
+  for (size_t p = 0; p < npx; p++)
+    for (int32_t k = 0; k < c; k++) dst[p * (size_t)c + (size_t)k] = (float)col[k % cc];
+  const int32_t n = (int32_t)(3000.0 * (double)npx / (224.0 * 224.0)) + 8;
+  for (int32_t d = 0; d < n; d++) {
+    const double rad = 1.0 / sqrt(a - r50_rng_uniform(&r) * (a - b)); /* inverse CDF of r^-3 */
+    const double cy = r50_rng_uniform(&r) * (double)h, cx = r50_rng_uniform(&r) * (double)w;
+    /* correlated channels as in photos: a luminance plus a small tint */
+    const double lum = r50_rng_uniform(&r);
+    for (int32_t k = 0; k < cc; k++) col[k] = synth_clamp01(lum + 0.25 * (r50_rng_uniform(&r) - 0.5));
+    /* a third of the leaves carry a grating (texture) */
+    const int textured = r50_rng_uniform(&r) < 0.33;
+    const double amp = 0.35 * r50_rng_uniform(&r), fy = 0.3 * (r50_rng_uniform(&r) - 0.5),
+                 fx = 0.3 * (r50_rng_uniform(&r) - 0.5);
+    int32_t y0 = (int32_t)(cy - rad), y1 = (int32_t)(cy + rad) + 1, x0 = (int32_t)(cx - rad),
+            x1 = (int32_t)(cx + rad) + 1;
+    if (y0 < 0) y0 = 0;
+    if (x0 < 0) x0 = 0;
+    if (y1 > h) y1 = h;
+    if (x1 > w) x1 = w;
+    for (int32_t y = y0; y < y1; y++)
+      for (int32_t x = x0; x < x1; x++) {
+        const double dy = (double)y + 0.5 - cy, dx = (double)x + 0.5 - cx;
+        if (dy * dy + dx * dx > rad * rad) continue;
+        const double t = textured ? amp * synth_tri(fy * (double)y + fx * (double)x) : 0.0;
+        float *px = dst + ((size_t)y * (size_t)w + (size_t)x) * (size_t)c;
+        for (int32_t k = 0; k < c; k++) px[k] = (float)synth_clamp01(col[k % cc] + t);
       }
-    }
+  }
+  /* per image exposure, contrast and colour cast (photos differ globally: the
+   * pooled features follow them), sensor-like noise, then [0, 1] -> [lo, hi] */
+  const double contrast = 0.4 + 0.9 * r50_rng_uniform(&r), bright = 0.6 * (r50_rng_uniform(&r) - 0.5);
+  double cast[CMAX];
+  for (int32_t k = 0; k < cc; k++) cast[k] = 0.3 * (r50_rng_uniform(&r) - 0.5);
+  for (size_t p = 0; p < npx * (size_t)c; p++) {
+    const double g = 0.5 + contrast * ((double)dst[p] - 0.5) + bright + cast[(int32_t)(p % (size_t)c) % cc];
+    const double v = synth_clamp01(g + 0.04 * (r50_rng_uniform(&r) - 0.5));
+    dst[p] = (float)(lo + (hi - lo) * v);
   }
 }
 

@@ -50,9 +50,11 @@ float r50_quant_sym_scale(float max_abs);
 /* round half away from zero (std::round), without libm. */
 double r50_quant_round(double x);
 
-/* Synthetic calibration images: smooth seeded random images in [lo, hi]
- * (a bilinear 5x5 grid of uniform values per channel plus 5% noise), NHWC
- * with the given H, W, C. */
+/* Synthetic calibration images (version R50_SYNTH_VERSION): seeded "dead
+ * leaves" in [lo, hi] -- occluding disks with r^-3 radii, correlated colour
+ * channels, a third with triangle gratings, 4 % noise -- NHWC h x w x c.
+ * Deterministic on any machine (double +,-,*,/,sqrt only). */
+#define R50_SYNTH_VERSION 2
 void r50_synth_image(uint64_t seed, int32_t i, int32_t h, int32_t w, int32_t c, float lo, float hi, float *dst);
 
 #endif

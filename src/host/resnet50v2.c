@@ -12,7 +12,7 @@ const int32_t r50_rn50v2_stacks[R50_RN50V2_STACKS][3] = {
 
 static const double k_bn_eps = 1.001e-5;
 static const double k_pi = 3.14159265358979323846;
-static const double k_branch_gain = 0.5; /* residual branch (last conv) std relative to He */
+static const double k_branch_gain = 0.25; /* residual branch (last conv) std relative to He */
 static const double k_dense_gain = 10.0; /* dense std = k_dense_gain / sqrt(fan_in): logit spread ~1-2 */
 
 void r50_rng_seed(r50_rng *r, uint64_t seed) { r->s = seed; }
