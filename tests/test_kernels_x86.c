@@ -19,6 +19,7 @@
 #include "check.h"
 #include "kernels/quant.h"
 #include "kernels/ref/conv.h"
+#include "kernels/eltwise_s8_fixed.h"
 #include "kernels/ref/eltwise.h"
 #include "kernels/x86/conv_s8_x86.h"
 #include "kernels/x86/eltwise_s8_x86.h"
@@ -289,11 +290,124 @@ static void eltwise_cases(r50_isa isa) {
   CHECK_MSG(bad == 0, "%s: %d of %d elementwise cases differ", r50_isa_name(isa), bad, ran);
   printf("%-10s eltwise: %d cases, %d differ\n", r50_isa_name(isa), ran, bad);
 }
+
+/* The exact 32-bit ADD/SUB input rescale (kernels/eltwise_s8_fixed.h) against
+ * the reference arithmetic for every int8 input, every offset in [-128, 128],
+ * every right shift 0..31 and a set of multipliers, at left shifts 8..23. */
+static void test_addin_fixed(void) {
+  const int32_t mults[] = {0, 1, 2, 3, 1 << 10, (1 << 11) - 1, 1 << 11, (1 << 30) - 1, 1 << 30,
+                           (1 << 30) + 1, 0x40000400, 0x5A827999, 0x7FFFF800, 0x7FFFFFFE, INT32_MAX};
+  const int32_t lshifts[] = {20, 8, 12, 16, 23};
+  long n = 0, bad = 0, used = 0;
+  for (int li = 0; li < 5; li++) {
+    const int32_t L = lshifts[li];
+    for (int mi = 0; mi < (int)(sizeof mults / sizeof mults[0]) + 8; mi++) {
+      const int32_t m = mi < (int)(sizeof mults / sizeof mults[0]) ? mults[mi] : (int32_t)(rnd() & 0x7FFFFFFF);
+      for (int32_t r = 0; r <= 31; r += (L == 20 ? 1 : 5)) {
+        for (int32_t off = -128; off <= 128; off += (L == 20 ? 1 : 7)) {
+          r50_addin_fixed q;
+          if (!r50_addin_fixed_init(&q, off, m, -r, L)) continue;
+          used++;
+          for (int32_t x = -128; x <= 127; x++) {
+            const int32_t a = (int32_t)((uint32_t)(x + off) << L);
+            const int32_t want = r50_rdbypot(r50_srdhm(a, m), r);
+            n++;
+            if (r50_addin_fixed_eval(&q, x) != want && bad++ < 5)
+              fprintf(stderr, "  addin L %d m %d r %d off %d x %d: %d, want %d\n", (int)L, (int)m,
+                      (int)r, (int)off, (int)x, (int)r50_addin_fixed_eval(&q, x), (int)want);
+          }
+        }
+      }
+    }
+  }
+  CHECK_MSG(bad == 0, "exact ADD input rescale: %ld of %ld differ", bad, n);
+  CHECK(used > 1000);
+  /* out of its range it declines (the kernels then use 64-bit products) */
+  r50_addin_fixed q;
+  CHECK(!r50_addin_fixed_init(&q, 0, 1 << 30, 0, 24) && !r50_addin_fixed_init(&q, 0, 1 << 30, 0, 7));
+  CHECK(!r50_addin_fixed_init(&q, 0, 1 << 30, 1, 20) && !r50_addin_fixed_init(&q, 400, 1 << 30, 0, 20));
+  printf("exact ADD input rescale: %ld values (%ld parameter sets), %ld differ\n", n, used, bad);
+}
+
+/* Every (x1, x2) int8 pair, for extreme offsets, multipliers, shifts and
+ * activation ranges; input 2 as the full [256,256] tensor, a per-channel
+ * [256] vector (rescaled once per call), and a scalar; input 1 as the vector
+ * too. Parameters outside the fast path's preconditions (INT32_MIN output
+ * multiplier, left shift 24) take the generic path and are checked the
+ * same way. */
+static void eltwise_exhaustive(r50_isa isa) {
+  const int v5 = isa == R50_ISA_AVX512VNNI;
+  const size_t N = 65536;
+  int8_t *a = malloc(N), *b = malloc(N), *o_ref = malloc(N), *o_x = malloc(N);
+  for (size_t i = 0; i < N; i++) {
+    a[i] = (int8_t)(i >> 8);
+    b[i] = (int8_t)(i & 255);
+  }
+  const int32_t zps[] = {-128, 127, 0, 5, -77};
+  const int32_t in_mults[] = {1 << 30, (1 << 30) + 1, INT32_MAX, 0x40000800, 0x55555555, 0x7FFFF800};
+  const int32_t out_mults[] = {1 << 30, INT32_MAX, 0x4CCCCCCD, 0x6A09E668, 0x40000001};
+  int ran = 0, bad = 0;
+  for (int it = 0; it < 90; it++) {
+    const int kind = it % 3;
+    const int shape = (it / 3) % 5; /* 0 same, 1 in2 [256], 2 in2 scalar, 3 in1 [256], 4 in1 scalar */
+    const int32_t d_full[2] = {256, 256}, d_vec[2] = {1, 256}, d_one[2] = {1, 1};
+    const int32_t *d1 = shape == 3 ? d_vec : shape == 4 ? d_one : d_full;
+    const int32_t *d2 = shape == 1 ? d_vec : shape == 2 ? d_one : d_full;
+    /* vector / scalar inputs: pick distinct rows of the tables so all values occur */
+    const int8_t *in1 = shape == 3 ? b : shape == 4 ? a + 256 * (size_t)(it % 256) : a;
+    const int8_t *in2 = shape >= 1 && shape <= 2 ? (shape == 1 ? b : a + 256 * (size_t)(it % 256)) : b;
+    if (shape == 3) in2 = a;
+    const int32_t acts[4][2] = {{-128, 127}, {0, 127}, {-5, 7}, {-128, -128}};
+    const int32_t *act = acts[rnd() % 4];
+    if (kind < 2) {
+      r50_addsub_s8_params p;
+      memset(&p, 0, sizeof p);
+      r50_bcast_init(&p.bc, 2, d1, 2, d2);
+      p.in1_offset = -pick(zps, 5);
+      p.in2_offset = -pick(zps, 5);
+      p.out_offset = pick(zps, 5);
+      p.left_shift = it % 17 == 5 ? 24 : 20;
+      p.in1_mult = pick(in_mults, 6);
+      p.in2_mult = pick(in_mults, 6);
+      p.in1_shift = -pick((const int32_t[]){0, 0, 1, 2, 7, 31}, 6);
+      p.in2_shift = -pick((const int32_t[]){0, 1, 3, 13, 31}, 5);
+      p.out_mult = it % 11 == 3 ? INT32_MIN : pick(out_mults, 5);
+      p.out_shift = -pick((const int32_t[]){0, 1, 12, 19, 20, 31}, 6);
+      p.act_min = act[0];
+      p.act_max = act[1];
+      (kind ? r50_sub_s8_ref : r50_add_s8_ref)(&p, in1, in2, o_ref);
+      if (v5) (kind ? r50_sub_s8__avx512vnni : r50_add_s8__avx512vnni)(&p, in1, in2, o_x, g_par);
+      else (kind ? r50_sub_s8__avx2 : r50_add_s8__avx2)(&p, in1, in2, o_x, g_par);
+    } else {
+      r50_mul_s8_params p;
+      memset(&p, 0, sizeof p);
+      r50_bcast_init(&p.bc, 2, d1, 2, d2);
+      p.in1_offset = -pick(zps, 5);
+      p.in2_offset = -pick(zps, 5);
+      p.out_offset = pick(zps, 5);
+      const double reals[] = {1e-9, 3e-6, 1.0 / 65025, 0.0123, 0.5, 0.999999, 1.0, 3.7, 1000.0, 4e6};
+      r50_quantize_multiplier(reals[rnd() % 10], &p.out_mult, &p.out_shift);
+      if (it % 13 == 7) p.out_mult = INT32_MIN;
+      p.act_min = act[0];
+      p.act_max = act[1];
+      r50_mul_s8_ref(&p, in1, in2, o_ref);
+      (v5 ? r50_mul_s8__avx512vnni : r50_mul_s8__avx2)(&p, in1, in2, o_x, g_par);
+    }
+    ran++;
+    if (memcmp(o_ref, o_x, N) != 0 && bad++ < 5)
+      fprintf(stderr, "  %s exhaustive eltwise case %d (kind %d shape %d) differs\n", r50_isa_name(isa),
+              it, kind, shape);
+  }
+  free(a); free(b); free(o_ref); free(o_x);
+  CHECK_MSG(bad == 0, "%s: %d of %d exhaustive elementwise cases differ", r50_isa_name(isa), bad, ran);
+  printf("%-10s eltwise 256x256 pairs: %d cases, %d differ\n", r50_isa_name(isa), ran, bad);
+}
 #endif
 
 int main(void) {
   test_pool();
 #if defined(__x86_64__)
+  test_addin_fixed();
   const r50_isa best = r50_isa_best();
   printf("CPU best ISA: %s\n", r50_isa_name(best));
   for (int l = R50_ISA_AVX2; l <= R50_ISA_AVX512VNNI; l++) {
@@ -310,6 +424,7 @@ int main(void) {
       printf("%d thread(s):\n", threads);
       test_conv((r50_isa)l);
       eltwise_cases((r50_isa)l);
+      eltwise_exhaustive((r50_isa)l);
       g_par = NULL;
       r50_threadpool_destroy(&par);
     }

@@ -3,6 +3,7 @@
  * only; called only at level R50_ISA_AVX512VNNI. */
 #if defined(__x86_64__) && defined(__AVX512F__) && defined(__AVX512BW__)
 #include <immintrin.h>
+#include <string.h>
 
 #include "../../runtime/parallel.h"
 #include "eltwise_s8_x86.h"
@@ -36,24 +37,24 @@ typedef struct {
   int sat;  /* some multiplier is INT32_MIN: keep the saturation test */
   __m512i off1, off2, off_out, lo, hi;
   __m512i lsh, m1, r1, m2, r2, mo, lo_sh, ro; /* add/sub: lsh = left_shift; mul: lo_sh, ro */
-} vparams;
+} gparams;
 
 /* ADD/SUB pieces: one input's rescaled value, and the output stage. */
-static inline __m512i scale_in(const vparams *v, __m512i x, __m512i off, __m512i m, __m512i r) {
+static inline __m512i scale_in(const gparams *v, __m512i x, __m512i off, __m512i m, __m512i r) {
   return mbqm_core(_mm512_sllv_epi32(_mm512_add_epi32(x, off), v->lsh), m, r, v->sat);
 }
 
-static inline __m512i finish(const vparams *v, __m512i r) {
+static inline __m512i finish(const gparams *v, __m512i r) {
   r = _mm512_add_epi32(r, v->off_out);
   return _mm512_min_epi32(_mm512_max_epi32(r, v->lo), v->hi);
 }
 
-static inline __m512i addsub_out(const vparams *v, __m512i sa, __m512i sb) {
+static inline __m512i addsub_out(const gparams *v, __m512i sa, __m512i sb) {
   const __m512i raw = v->kind == 1 ? _mm512_sub_epi32(sa, sb) : _mm512_add_epi32(sa, sb);
   return finish(v, mbqm_core(raw, v->mo, v->ro, v->sat));
 }
 
-static inline __m512i elem16(const vparams *v, __m512i x1, __m512i x2) {
+static inline __m512i elem16(const gparams *v, __m512i x1, __m512i x2) {
   if (v->kind == 2) {
     const __m512i prod =
         _mm512_mullo_epi32(_mm512_add_epi32(x1, v->off1), _mm512_add_epi32(x2, v->off2));
@@ -70,7 +71,7 @@ static inline __m512i load16(const int8_t *p, int64_t stride, __mmask16 m) {
 }
 
 /* Outer runs [k0, k1) of the broadcast walk (same order as R50_BCAST_WALK). */
-static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
+static void walk_generic(const gparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
                  int8_t *out, size_t k0, size_t k1, size_t i0, size_t i1) {
   const int32_t nd = b->ndim;
   const size_t inner = (size_t)b->dims[nd - 1];
@@ -130,27 +131,73 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
   }
 }
 
+/* ---- fast path (eltwise_s8_fast_impl.h) on 16 lanes ---- */
+typedef __m512i V;
+#define VW 16
+#define V_SET1(x) _mm512_set1_epi32(x)
+#define V_ADD _mm512_add_epi32
+#define V_SUB _mm512_sub_epi32
+#define V_MULLO _mm512_mullo_epi32
+#define V_SRA _mm512_sra_epi32
+#define V_SLL _mm512_sll_epi32
+#define V_SRAI31(v) _mm512_srai_epi32(v, 31)
+#define V_LD8(p) _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(const void *)(p)))
+#define V_LD32(p) _mm512_loadu_si512((const void *)(p))
+#define V_ST32(p, v) _mm512_storeu_si512((void *)(p), v)
+
+/* floor((x * mo + 2^30) / 2^31): even lanes from the low half of the 64-bit
+ * products, odd lanes from the high half (mo is a broadcast, so its odd
+ * dwords need no shift) */
+static inline __m512i v_srdhm(__m512i x, __m512i mo) {
+  const __m512i nudge = _mm512_set1_epi64(1LL << 30);
+  const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, mo), nudge), 31);
+  const __m512i odd =
+      _mm512_slli_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), mo), nudge), 1);
+  return _mm512_mask_blend_epi32(0xAAAA, even, odd);
+}
+
+static inline __m512i v_rnd_any(__m512i h, __m512i mask, __m512i thr1, __m128i r) {
+  const __m512i rem = _mm512_and_si512(h, mask);
+  const __m512i thr = _mm512_sub_epi32(thr1, _mm512_srai_epi32(h, 31));
+  const __m512i q = _mm512_sra_epi32(h, r);
+  return _mm512_mask_sub_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, _mm512_set1_epi32(-1));
+}
+
+/* VPACKSSDW/VPACKSSWB interleave the four vectors per 128-bit lane (lane j =
+ * r0_j r1_j r2_j r3_j); VPERMD restores the element order. */
+static inline void v_store4(int8_t *d, const __m512i r[4], __m512i lo8, __m512i hi8) {
+  const __m512i perm = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  __m512i p = _mm512_packs_epi16(_mm512_packs_epi32(r[0], r[1]), _mm512_packs_epi32(r[2], r[3]));
+  p = _mm512_permutexvar_epi32(perm, p);
+  _mm512_storeu_si512((void *)d, _mm512_min_epi8(_mm512_max_epi8(p, lo8), hi8));
+}
+
+#include "eltwise_s8_fast_impl.h"
+
 #include "../eltwise_split_impl.h"
 
 static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
                    int8_t *out, int kind, const r50_parallel *par) {
-  vparams v;
-  v.kind = kind;
-  v.sat = p->in1_mult == INT32_MIN || p->in2_mult == INT32_MIN || p->out_mult == INT32_MIN;
-  v.off1 = _mm512_set1_epi32(p->in1_offset);
-  v.off2 = _mm512_set1_epi32(p->in2_offset);
-  v.off_out = _mm512_set1_epi32(p->out_offset);
-  v.lo = _mm512_set1_epi32(p->act_min);
-  v.hi = _mm512_set1_epi32(p->act_max);
-  v.lsh = _mm512_set1_epi32(p->left_shift);
-  v.m1 = _mm512_set1_epi32(p->in1_mult);
-  v.r1 = _mm512_set1_epi32(-p->in1_shift);
-  v.m2 = _mm512_set1_epi32(p->in2_mult);
-  v.r2 = _mm512_set1_epi32(-p->in2_shift);
-  v.mo = _mm512_set1_epi32(p->out_mult);
-  v.ro = _mm512_set1_epi32(-p->out_shift);
-  v.lo_sh = _mm512_setzero_si512();
-  run(&v, &p->bc, in1, in2, out, par);
+  vparams w;
+  memset(&w, 0, sizeof w);
+  fast_setup_addsub(&w, p, kind);
+  gparams *v = &w.g;
+  v->kind = kind;
+  v->sat = p->in1_mult == INT32_MIN || p->in2_mult == INT32_MIN || p->out_mult == INT32_MIN;
+  v->off1 = _mm512_set1_epi32(p->in1_offset);
+  v->off2 = _mm512_set1_epi32(p->in2_offset);
+  v->off_out = _mm512_set1_epi32(p->out_offset);
+  v->lo = _mm512_set1_epi32(p->act_min);
+  v->hi = _mm512_set1_epi32(p->act_max);
+  v->lsh = _mm512_set1_epi32(p->left_shift);
+  v->m1 = _mm512_set1_epi32(p->in1_mult);
+  v->r1 = _mm512_set1_epi32(-p->in1_shift);
+  v->m2 = _mm512_set1_epi32(p->in2_mult);
+  v->r2 = _mm512_set1_epi32(-p->in2_shift);
+  v->mo = _mm512_set1_epi32(p->out_mult);
+  v->ro = _mm512_set1_epi32(-p->out_shift);
+  v->lo_sh = _mm512_setzero_si512();
+  run(&w, &p->bc, in1, in2, out, par);
 }
 
 void r50_add_s8__avx512vnni(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
@@ -165,19 +212,22 @@ void r50_sub_s8__avx512vnni(const r50_addsub_s8_params *p, const int8_t *in1, co
 
 void r50_mul_s8__avx512vnni(const r50_mul_s8_params *p, const int8_t *in1, const int8_t *in2,
                             int8_t *out, const r50_parallel *par) {
-  vparams v;
-  v.kind = 2;
-  v.sat = p->out_mult == INT32_MIN;
-  v.off1 = _mm512_set1_epi32(p->in1_offset);
-  v.off2 = _mm512_set1_epi32(p->in2_offset);
-  v.off_out = _mm512_set1_epi32(p->out_offset);
-  v.lo = _mm512_set1_epi32(p->act_min);
-  v.hi = _mm512_set1_epi32(p->act_max);
-  v.mo = _mm512_set1_epi32(p->out_mult);
-  v.lo_sh = _mm512_set1_epi32(p->out_shift > 0 ? p->out_shift : 0);
-  v.ro = _mm512_set1_epi32(p->out_shift > 0 ? 0 : -p->out_shift);
-  v.lsh = v.m1 = v.r1 = v.m2 = v.r2 = _mm512_setzero_si512();
-  run(&v, &p->bc, in1, in2, out, par);
+  vparams w;
+  memset(&w, 0, sizeof w);
+  fast_setup_mul(&w, p);
+  gparams *v = &w.g;
+  v->kind = 2;
+  v->sat = p->out_mult == INT32_MIN;
+  v->off1 = _mm512_set1_epi32(p->in1_offset);
+  v->off2 = _mm512_set1_epi32(p->in2_offset);
+  v->off_out = _mm512_set1_epi32(p->out_offset);
+  v->lo = _mm512_set1_epi32(p->act_min);
+  v->hi = _mm512_set1_epi32(p->act_max);
+  v->mo = _mm512_set1_epi32(p->out_mult);
+  v->lo_sh = _mm512_set1_epi32(p->out_shift > 0 ? p->out_shift : 0);
+  v->ro = _mm512_set1_epi32(p->out_shift > 0 ? 0 : -p->out_shift);
+  v->lsh = v->m1 = v->r1 = v->m2 = v->r2 = _mm512_setzero_si512();
+  run(&w, &p->bc, in1, in2, out, par);
 }
 
 #else
