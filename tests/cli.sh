@@ -43,5 +43,17 @@ expect 0 "info --memory --svg" -- "$r50" info --memory --svg "$tmp/mem.svg" "$m"
 grep -q "^peak: " "$tmp/out" && grep -q "</svg>" "$tmp/mem.svg" \
   || { echo "FAIL: info --memory output or svg incomplete"; fail=$((fail+1)); }
 expect 2 "info unknown option" -- "$r50" info --frobnicate "$m"
+# report on a given model: footprint figures from the model, measured latency rows and stack
+expect 0 "report --json" -- "$r50" report "$m" --runs 2 --json
+j=$(cat "$tmp/out")
+stack=$(sed -n 's/.*"stack_bytes": \([0-9]*\).*/\1/p' "$tmp/out")
+case "$j" in *'"params": 77708,'*'"macs": 12501632,'*'"latency": [{"isa": "ref", "threads": 1,'*) ;;
+  *) echo "FAIL: report --json fields"; echo "$j"; fail=$((fail+1)) ;; esac
+[ -n "$stack" ] && [ "$stack" -gt 256 ] && [ "$stack" -lt 1048576 ] \
+  || { echo "FAIL: report stack_bytes '$stack' not a plausible measurement"; fail=$((fail+1)); }
+expect 0 "report" -- "$r50" report "$m" --runs 1
+grep -q "runtime RAM (context + stack)" "$tmp/out" && grep -q "latency ref, 1 thread" "$tmp/out" \
+  && grep -q "2142.07 KiB" "$tmp/out" || { echo "FAIL: report table"; cat "$tmp/out"; fail=$((fail+1)); }
+expect 2 "report --runs 0" -- "$r50" report "$m" --runs 0
 echo "cli: $n cases, $fail failures"
 [ "$fail" = 0 ]
