@@ -28,6 +28,13 @@ grep -q "CONV_2D" "$tmp/out" && grep -q "MACs" "$tmp/out" && grep -q "arena byte
   || { echo "FAIL: info output incomplete"; cat "$tmp/out"; fail=$((fail+1)); }
 expect 0 "run golden" -- "$r50" run "$m" "$g/cat.in.bin" "$tmp/cat.out"
 cmp -s "$tmp/cat.out" "$g/cat.out.bin" || { echo "FAIL: run output differs from golden"; fail=$((fail+1)); }
+for t in 1 2 0; do
+  expect 0 "run --threads $t" -- "$r50" run --threads $t --isa ref "$m" "$g/cat.in.bin" "$tmp/cat$t.out"
+  cmp -s "$tmp/cat$t.out" "$g/cat.out.bin" || { echo "FAIL: run --threads $t differs from golden"; fail=$((fail+1)); }
+done
+expect 2 "run --threads -1" -- "$r50" run --threads -1 "$m" "$g/cat.in.bin" "$tmp/x.out"
+expect 2 "run --isa bogus" -- "$r50" run --isa bogus "$m" "$g/cat.in.bin" "$tmp/x.out"
+grep -q "unknown --isa 'bogus'" "$tmp/err" || { echo "FAIL: --isa message"; cat "$tmp/err"; fail=$((fail+1)); }
 head -c 100 "$g/cat.in.bin" >"$tmp/short.bin"
 expect 5 "wrong input size" -- "$r50" run "$m" "$tmp/short.bin" "$tmp/x.out"
 grep -q "needs exactly 3072" "$tmp/err" || { echo "FAIL: wrong-size message"; cat "$tmp/err"; fail=$((fail+1)); }

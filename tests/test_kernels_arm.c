@@ -11,7 +11,8 @@
  *    passes them;
  *  - DEPTHWISE_CONV_2D (depth multiplier 1) over odd channel counts, filters,
  *    strides, dilation, weights and inputs at -128/127, whole and in bands;
- *  - ADD / SUB / MUL over random broadcast shapes, in place.
+ *  - ADD / SUB / MUL over random broadcast shapes, in place;
+ *  - MAX_POOL_2D / AVERAGE_POOL_2D / MEAN (tests/kernels_pool_sweep.h).
  * Elsewhere (x86, Cortex-M) it only checks that no Arm level is offered. */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,10 +26,12 @@
 #include "kernels/arm/conv_s8_arm.h"
 #include "kernels/arm/dwconv_s8_arm.h"
 #include "kernels/arm/eltwise_s8_arm.h"
+#include "kernels/arm/pool_s8_arm.h"
 #include "kernels/quant.h"
 #include "kernels/ref/conv.h"
 #include "kernels/ref/dwconv.h"
 #include "kernels/ref/eltwise.h"
+#include "kernels_pool_sweep.h"
 
 static uint64_t g_rng = 0x243F6A8885A308D3ull;
 static uint32_t rnd(void) {
@@ -417,6 +420,8 @@ int main(void) {
       if (l == R50_ISA_NEON) {
         eltwise_cases(threads == 1 ? cases * 2 : cases / 2);
         test_dwconv(threads == 1 ? cases : cases / 3);
+        ps_sweep("neon", r50_maxpool_s8__neon, r50_avgpool_s8__neon, r50_mean_s8__neon, g_par,
+                 threads == 1 ? cases * 2 : cases / 2, threads == 1);
       }
       g_par = NULL;
       r50_threadpool_destroy(&par);

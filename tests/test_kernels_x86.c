@@ -9,7 +9,8 @@
  *  - the thread pool: many short jobs back to back, every task run exactly
  *    once and only while its job is running;
  *  - ADD / SUB / MUL over random broadcast shapes (same shape, per-channel
- *    vector, scalar, odd lengths), offsets, multipliers and shifts, in place. */
+ *    vector, scalar, odd lengths), offsets, multipliers and shifts, in place;
+ *  - MAX_POOL_2D / AVERAGE_POOL_2D / MEAN (tests/kernels_pool_sweep.h). */
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@
 #include "kernels/ref/eltwise.h"
 #include "kernels/x86/conv_s8_x86.h"
 #include "kernels/x86/eltwise_s8_x86.h"
+#include "kernels/x86/pool_s8_x86.h"
+#include "kernels_pool_sweep.h"
 #include "r50.h"
 
 static uint64_t g_rng = 0x243F6A8885A308D3ull;
@@ -426,6 +429,21 @@ int main(void) {
       eltwise_cases((r50_isa)l);
       eltwise_exhaustive((r50_isa)l);
       g_par = NULL;
+      r50_threadpool_destroy(&par);
+    }
+  }
+  /* int8 pooling / MEAN kernels, serial and through 2- and 3-thread pools */
+  for (int v5 = 0; v5 <= 1; v5++) {
+    const r50_isa l = v5 ? R50_ISA_AVX512VNNI : R50_ISA_AVX2;
+    if (!r50_isa_supported(l)) continue;
+    for (int threads = 1; threads <= 3; threads++) {
+      r50_parallel par;
+      r50_error pe;
+      CHECK(r50_threadpool_create(threads, &par, &pe) == R50_OK);
+      ps_sweep(r50_isa_name(l), v5 ? r50_maxpool_s8__avx512vnni : r50_maxpool_s8__avx2,
+               v5 ? r50_avgpool_s8__avx512vnni : r50_avgpool_s8__avx2,
+               v5 ? r50_mean_s8__avx512vnni : r50_mean_s8__avx2, &par, threads == 1 ? 2000 : 500,
+               threads == 1);
       r50_threadpool_destroy(&par);
     }
   }

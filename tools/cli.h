@@ -40,6 +40,10 @@ void cli_format_shape(const int32_t *dims, int32_t ndim, char *out, size_t n);
 /* Write n bytes to path; 0 on success. */
 int cli_write_file(const char *path, const void *data, size_t n);
 double cli_now_s(void);
+/* --isa NAME: make NAME the level the next model init uses; EXIT_OK or EXIT_USAGE (message printed). */
+int cli_set_isa(const char *cmd, const char *name);
+/* --threads N: N in 1..1024, 0 = the online CPUs; -1 if not a valid count. */
+long cli_parse_threads(const char *s);
 
 /* Commands: argc/argv start after the command name. */
 int cmd_info(int argc, char **argv);

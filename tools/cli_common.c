@@ -1,8 +1,10 @@
 /* Helpers shared by the r50 commands. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -89,4 +91,32 @@ double cli_now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* --isa NAME: make it the level the next model init uses; EXIT_OK or EXIT_USAGE. */
+int cli_set_isa(const char *cmd, const char *name) {
+  r50_isa isa;
+  r50_error e;
+  if (r50_isa_parse(name, &isa) != R50_OK) {
+    fprintf(stderr, "r50 %s: unknown --isa '%s' (ref, avx2, avxvnni, avx512vnni, neon, neondot)\n", cmd, name);
+    return EXIT_USAGE;
+  }
+  if (r50_isa_set(isa, &e) != R50_OK) {
+    fprintf(stderr, "r50 %s: %s\n", cmd, e.msg);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
+/* --threads N in 1..1024, or -1; 0 ("default") -> the online CPUs. */
+long cli_parse_threads(const char *s) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < 0 || v > 1024) return -1;
+  if (v == 0) {
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    v = n >= 1 && n <= 1024 ? n : 1;
+  }
+  return v;
 }

@@ -9,11 +9,15 @@
 
 static void usage_run(FILE *f) {
   fprintf(f,
-          "Usage: r50 run [--dump-layers DIR] [--time] MODEL IN.bin OUT.bin\n\n"
+          "Usage: r50 run [--dump-layers DIR] [--time] [--threads N] [--isa NAME] MODEL IN.bin OUT.bin\n\n"
           "Reads the raw bytes of input tensor 0 from IN.bin (exactly its size), runs the\n"
           "model once and writes the raw bytes of output tensor 0 to OUT.bin.\n\n"
           "  --dump-layers DIR  also write every op's output 0 as DIR/NNN_OPNAME.bin\n"
-          "  --time             print the invoke time in seconds to stderr\n\n%s",
+          "  --time             print the invoke time in seconds to stderr\n"
+          "  --threads N        threads splitting each op (default 0 = the online CPUs;\n"
+          "                     the output is identical for every N)\n"
+          "  --isa NAME         kernels: ref, avx2, avxvnni, avx512vnni, neon, neondot\n"
+          "                     (default: the best this CPU has, or R50_ISA)\n\n%s",
           k_exit_codes);
 }
 
@@ -41,6 +45,7 @@ int cmd_run(int argc, char **argv) {
   }
   const char *dump = NULL;
   int timing = 0;
+  long threads = cli_parse_threads("0");
   const char *pos[3];
   int npos = 0;
   for (int i = 0; i < argc; i++) {
@@ -48,6 +53,14 @@ int cmd_run(int argc, char **argv) {
       dump = argv[++i];
     } else if (!strcmp(argv[i], "--time")) {
       timing = 1;
+    } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+      if ((threads = cli_parse_threads(argv[++i])) < 0) {
+        fprintf(stderr, "r50 run: bad value '%s' for --threads (0..1024)\n", argv[i]);
+        return EXIT_USAGE;
+      }
+    } else if (!strcmp(argv[i], "--isa") && i + 1 < argc) {
+      int rc = cli_set_isa("run", argv[++i]);
+      if (rc) return rc;
     } else if (argv[i][0] == '-' && argv[i][1] == '-') {
       fprintf(stderr, "r50 run: unknown option '%s'\n", argv[i]);
       return EXIT_USAGE;
@@ -94,9 +107,14 @@ int cmd_run(int argc, char **argv) {
     mkdir(dump, 0777); /* may exist; write errors are reported below */
     r50_model_set_hook(l.m, dump_hook, &d);
   }
+  r50_parallel par;
+  const int pool = threads > 1 && r50_threadpool_create((int32_t)threads, &par, &err) == R50_OK;
+  r50_set_parallel(pool ? &par : NULL);
   double t0 = cli_now_s();
   s = r50_model_invoke(l.m, &err);
   double t1 = cli_now_s();
+  r50_set_parallel(NULL);
+  if (pool) r50_threadpool_destroy(&par);
   if (s != R50_OK) {
     fprintf(stderr, "r50: invoke failed: %s\n", err.msg);
     cli_model_unload(&l);

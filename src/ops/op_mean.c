@@ -13,16 +13,22 @@
  *   else REQUANT with the multiplier adapted to 1/n as QuantizedMeanOrSum:
  *     s = min(floor(log2(n)), 32, 31 + shift)
  *     mult' = (int64(mult) << s) / n,  shift' = shift - s.
+ * int8 runs the SIMD kernel of the level active at prepare (AVX2, AVX-512,
+ * NEON; bit-exact with the reference).
  */
 #include <math.h>
 #include <stdint.h>
 
+#include "../kernels/arm/pool_s8_arm.h"
+#include "../kernels/pool_s8_isa.h"
 #include "../kernels/quant.h"
 #include "../kernels/ref/mean.h"
+#include "../kernels/x86/pool_s8_x86.h"
 #include "ops.h"
 
 typedef struct {
   int32_t is_float;
+  int32_t isa; /* int8: R50_ISA_AVX2 / AVX512VNNI / NEON select a SIMD kernel, else reference */
   r50_mean_params k;
 } mean_state;
 
@@ -97,6 +103,7 @@ static r50_status mean_prepare(r50_prep *p) {
   k->n_out = stride;
   k->n_reduced = (int32_t)n_red;
   st->is_float = in->type == R50_DTYPE_FLOAT32;
+  st->isa = st->is_float ? R50_ISA_REF : r50_pool_s8_isa();
 
   if (!st->is_float) {
     if ((s = r50_prep_check_quant(p, in, "input")) != R50_OK) return s;
@@ -137,10 +144,26 @@ static void mean_eval(const r50_op *op, const void *state, void *const *tdata, v
   const mean_state *st = (const mean_state *)state;
   const void *in = tdata[op->inputs[0]];
   void *out = tdata[op->outputs[0]];
-  if (st->is_float)
+  if (st->is_float) {
     r50_mean_f32_ref(&st->k, (const float *)in, (float *)out);
-  else
-    r50_mean_s8_ref(&st->k, (const int8_t *)in, (int8_t *)out, scratch);
+    return;
+  }
+#if defined(__x86_64__)
+  if (st->isa == R50_ISA_AVX512VNNI) {
+    r50_mean_s8__avx512vnni(&st->k, (const int8_t *)in, (int8_t *)out, scratch);
+    return;
+  }
+  if (st->isa == R50_ISA_AVX2) {
+    r50_mean_s8__avx2(&st->k, (const int8_t *)in, (int8_t *)out, scratch);
+    return;
+  }
+#elif defined(R50_ARM_NEON_KERNELS)
+  if (st->isa == R50_ISA_NEON) {
+    r50_mean_s8__neon(&st->k, (const int8_t *)in, (int8_t *)out, scratch);
+    return;
+  }
+#endif
+  r50_mean_s8_ref(&st->k, (const int8_t *)in, (int8_t *)out, scratch);
 }
 
 const r50_op_impl r50_op_mean = {R50_OP_MEAN, mean_prepare, mean_eval};

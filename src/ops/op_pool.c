@@ -2,19 +2,46 @@
  * As TFLite Micro (micro/kernels/pooling_common.cc): padding from
  * ComputePaddingHeightWidth with dilation 1; int8 requires
  * |input_scale - output_scale| <= 1e-6 (in double) and equal zero points,
- * since the kernels copy / average raw values without requantizing. */
+ * since the kernels copy / average raw values without requantizing.
+ * int8 runs the SIMD kernel of the level active at prepare (AVX2, AVX-512,
+ * NEON; bit-exact with the reference), whole or in row bands. */
 #include <math.h>
 #include <stdint.h>
 
+#include "../kernels/arm/pool_s8_arm.h"
+#include "../kernels/pool_s8_isa.h"
 #include "../kernels/ref/conv.h" /* r50_tfl_out_size, r50_tfl_padding */
 #include "../kernels/ref/pool.h"
+#include "../kernels/x86/pool_s8_x86.h"
+#include "../runtime/parallel.h"
 #include "ops.h"
 
 typedef struct {
   int32_t is_float;
+  int32_t isa; /* int8: R50_ISA_AVX2 / AVX512VNNI / NEON select a SIMD kernel, else reference */
   r50_pool_params k;
   r50_rowmap rows;
 } pool_state;
+
+static void pool_s8(const pool_state *st, const r50_pool_params *k, const int8_t *in, int8_t *out,
+                    int max) {
+#if defined(__x86_64__)
+  if (st->isa == R50_ISA_AVX512VNNI) {
+    (max ? r50_maxpool_s8__avx512vnni : r50_avgpool_s8__avx512vnni)(k, in, out, r50_parallel_current());
+    return;
+  }
+  if (st->isa == R50_ISA_AVX2) {
+    (max ? r50_maxpool_s8__avx2 : r50_avgpool_s8__avx2)(k, in, out, r50_parallel_current());
+    return;
+  }
+#elif defined(R50_ARM_NEON_KERNELS)
+  if (st->isa == R50_ISA_NEON) {
+    (max ? r50_maxpool_s8__neon : r50_avgpool_s8__neon)(k, in, out, r50_parallel_current());
+    return;
+  }
+#endif
+  (max ? r50_maxpool_s8_ref : r50_avgpool_s8_ref)(k, in, out);
+}
 
 /* Output rows [y0, y1): the same kernels on a band of the input (r50_rowband). */
 static void pool_rows(const r50_op *op, const void *state, void *const *tdata, int32_t y0,
@@ -26,10 +53,10 @@ static void pool_rows(const r50_op *op, const void *state, void *const *tdata, i
   void *out = tdata[op->outputs[0]];
   if (max) {
     if (st->is_float) r50_maxpool_f32_ref(&k, (const float *)in, (float *)out);
-    else r50_maxpool_s8_ref(&k, (const int8_t *)in, (int8_t *)out);
+    else pool_s8(st, &k, (const int8_t *)in, (int8_t *)out, 1);
   } else {
     if (st->is_float) r50_avgpool_f32_ref(&k, (const float *)in, (float *)out);
-    else r50_avgpool_s8_ref(&k, (const int8_t *)in, (int8_t *)out);
+    else pool_s8(st, &k, (const int8_t *)in, (int8_t *)out, 0);
   }
 }
 
@@ -105,6 +132,7 @@ static r50_status pool_prepare(r50_prep *p) {
   if ((s = r50_prep_check_shape(p, out, "output", 4, want)) != R50_OK) return s;
 
   st->is_float = in->type == R50_DTYPE_FLOAT32;
+  st->isa = st->is_float ? R50_ISA_REF : r50_pool_s8_isa();
   if (st->is_float) {
     if ((s = r50_prep_act_range_f(p, o->activation, &k->act_min_f, &k->act_max_f)) != R50_OK)
       return s;
@@ -144,7 +172,7 @@ static void maxpool_eval(const r50_op *op, const void *state, void *const *tdata
   if (st->is_float)
     r50_maxpool_f32_ref(&st->k, (const float *)in, (float *)out);
   else
-    r50_maxpool_s8_ref(&st->k, (const int8_t *)in, (int8_t *)out);
+    pool_s8(st, &st->k, (const int8_t *)in, (int8_t *)out, 1);
 }
 
 static void avgpool_eval(const r50_op *op, const void *state, void *const *tdata, void *scratch) {
@@ -155,7 +183,7 @@ static void avgpool_eval(const r50_op *op, const void *state, void *const *tdata
   if (st->is_float)
     r50_avgpool_f32_ref(&st->k, (const float *)in, (float *)out);
   else
-    r50_avgpool_s8_ref(&st->k, (const int8_t *)in, (int8_t *)out);
+    pool_s8(st, &st->k, (const int8_t *)in, (int8_t *)out, 0);
 }
 
 const r50_op_impl r50_op_max_pool_2d = {R50_OP_MAX_POOL_2D, pool_prepare, maxpool_eval};

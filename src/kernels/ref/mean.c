@@ -15,16 +15,7 @@ static inline void next_index(const r50_mean_params *p, int32_t *idx, size_t *o)
   }
 }
 
-void r50_mean_s8_ref(const r50_mean_params *p, const int8_t *input, int8_t *output, void *scratch) {
-  /* TFLite sums in int32 (wrapping); uint32 gives the same bits in defined C */
-  uint32_t *sum = (uint32_t *)scratch;
-  for (size_t i = 0; i < p->n_out; i++) sum[i] = 0;
-  int32_t idx[R50_MEAN_MAX_DIMS] = {0};
-  size_t o = 0;
-  for (size_t i = 0; i < p->n_in; i++) {
-    sum[o] += (uint32_t)(int32_t)input[i];
-    next_index(p, idx, &o);
-  }
+void r50_mean_s8_finish(const r50_mean_params *p, const uint32_t *sum, int8_t *output) {
   const int32_t n = p->n_reduced;
   for (size_t i = 0; i < p->n_out; i++) {
     int32_t v;
@@ -37,6 +28,19 @@ void r50_mean_s8_ref(const r50_mean_params *p, const int8_t *input, int8_t *outp
     }
     output[i] = (int8_t)v;
   }
+}
+
+void r50_mean_s8_ref(const r50_mean_params *p, const int8_t *input, int8_t *output, void *scratch) {
+  /* TFLite sums in int32 (wrapping); uint32 gives the same bits in defined C */
+  uint32_t *sum = (uint32_t *)scratch;
+  for (size_t i = 0; i < p->n_out; i++) sum[i] = 0;
+  int32_t idx[R50_MEAN_MAX_DIMS] = {0};
+  size_t o = 0;
+  for (size_t i = 0; i < p->n_in; i++) {
+    sum[o] += (uint32_t)(int32_t)input[i];
+    next_index(p, idx, &o);
+  }
+  r50_mean_s8_finish(p, sum, output);
 }
 
 void r50_mean_f32_ref(const r50_mean_params *p, const float *input, float *output) {

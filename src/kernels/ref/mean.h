@@ -46,6 +46,9 @@ typedef struct {
 static inline size_t r50_mean_s8_scratch_bytes(const r50_mean_params *p) { return p->n_out * 4; }
 
 void r50_mean_s8_ref(const r50_mean_params *p, const int8_t *input, int8_t *output, void *scratch);
+/* The int8 finishing step (mode SAME or REQUANT) from the int32 sums (as
+ * uint32, wrapped modulo 2^32) of each output; shared with the SIMD kernels. */
+void r50_mean_s8_finish(const r50_mean_params *p, const uint32_t *sum, int8_t *output);
 /* Float needs no scratch: like TFLite it accumulates in the output buffer. */
 void r50_mean_f32_ref(const r50_mean_params *p, const float *input, float *output);
 
