@@ -120,7 +120,21 @@ static void test_requant(r50_isa isa) {
   CHECK_MSG(bad == 0, "%s: %ld of %ld requantized lanes differ", r50_isa_name(isa), bad, n);
 }
 
-static int conv_case(r50_isa isa, int verbose) {
+/* Network-shaped convolutions (ResNet50V2 224 after its explicit PADs): the
+ * 7x7/2 stem with 3 channels (window layout, 21 -> 24 bytes per filter row,
+ * the last windows read past the input's end and are gathered), 1x1 with
+ * small K, 3x3 stride 1 and 2 windows read in place; plus odd variants. */
+typedef struct {
+  int32_t in_h, in_w, in_c, f, stride, out_c;
+} conv_fixed;
+static const conv_fixed k_fixed[] = {
+    {230, 230, 3, 7, 2, 64}, {56, 56, 64, 1, 1, 256}, {58, 58, 64, 3, 1, 64},
+    {58, 58, 128, 3, 2, 128}, {9, 9, 512, 3, 1, 80}, {7, 7, 2048, 1, 1, 512},
+    {23, 19, 3, 7, 2, 33}, {17, 15, 5, 5, 2, 70}, {11, 13, 1, 7, 1, 17}, {30, 30, 6, 3, 1, 129},
+};
+static int g_window_cases; /* cases whose windows were read in place */
+
+static int conv_case(r50_isa isa, int verbose, const conv_fixed *fx) {
   r50_conv_params p;
   memset(&p, 0, sizeof p);
   const int32_t chans[] = {1, 3, 5, 17, 33, 67, 64, 128, 4, 8};
@@ -138,7 +152,18 @@ static int conv_case(r50_isa isa, int verbose) {
   p.dilation_w = (rnd() % 6) ? 1 : 2;
   p.in_h = rint_in(1, 14);
   p.in_w = rint_in(1, 14);
-  const int valid = rnd() & 1;
+  int valid = rnd() & 1;
+  if (fx) {
+    p.batch = 1;
+    p.in_h = fx->in_h;
+    p.in_w = fx->in_w;
+    p.in_c = p.filter_in_c = fx->in_c;
+    p.filter_h = p.filter_w = fx->f;
+    p.stride_h = p.stride_w = fx->stride;
+    p.dilation_h = p.dilation_w = 1;
+    p.out_c = fx->out_c;
+    valid = 1;
+  }
   const int64_t oh = r50_tfl_out_size(valid, p.in_h, p.filter_h, p.stride_h, p.dilation_h);
   const int64_t ow = r50_tfl_out_size(valid, p.in_w, p.filter_w, p.stride_w, p.dilation_w);
   if (oh < 1 || ow < 1) return 0;
@@ -177,17 +202,28 @@ static int conv_case(r50_isa isa, int verbose) {
   const int with_bias = rnd() % 5 != 0;
   r50_conv2d_s8_ref(&p, in, w, with_bias ? bias : NULL, o_ref);
   r50_conv_s8_x86 c;
-  const int vnni = isa == R50_ISA_AVX512VNNI;
-  const size_t mem_bytes = vnni ? r50_conv_s8_x86_mem__avx512vnni(&p) : r50_conv_s8_x86_mem__avx2(&p);
+  const int vnni = isa == R50_ISA_AVX512VNNI, avxvnni = isa == R50_ISA_AVXVNNI;
+  const size_t mem_bytes = vnni      ? r50_conv_s8_x86_mem__avx512vnni(&p)
+                           : avxvnni ? r50_conv_s8_x86_mem__avxvnni(&p)
+                                     : r50_conv_s8_x86_mem__avx2(&p);
   void *mem = aligned_alloc(64, (mem_bytes + 63) / 64 * 64);
-  const size_t sb = vnni ? r50_conv_s8_x86_prepare__avx512vnni(&c, &p, w, with_bias ? bias : NULL, mem)
-                         : r50_conv_s8_x86_prepare__avx2(&c, &p, w, with_bias ? bias : NULL, mem);
+  const int32_t *bp = with_bias ? bias : NULL;
+  const size_t sb = vnni      ? r50_conv_s8_x86_prepare__avx512vnni(&c, &p, w, bp, mem)
+                    : avxvnni ? r50_conv_s8_x86_prepare__avxvnni(&c, &p, w, bp, mem)
+                              : r50_conv_s8_x86_prepare__avx2(&c, &p, w, bp, mem);
   void *scratch = aligned_alloc(64, (sb + 64) / 64 * 64);
   memset(o_x, 0x55, n_out);
   if (vnni)
     r50_conv2d_s8__avx512vnni(&c, in, o_x, scratch, g_par);
+  else if (avxvnni)
+    r50_conv2d_s8__avxvnni(&c, in, o_x, scratch, g_par);
   else
     r50_conv2d_s8__avx2(&c, in, o_x, scratch, g_par);
+  /* the in-place window condition of conv_s8_x86_impl.h */
+  if ((vnni || avxvnni) && c.win && p.dilation_w == 1 && p.pad_top == 0 && p.pad_left == 0 &&
+      (p.out_h - 1) * p.stride_h + (p.filter_h - 1) * p.dilation_h < p.in_h &&
+      (p.out_w - 1) * p.stride_w + p.filter_w - 1 < p.in_w)
+    g_window_cases++;
   int same = memcmp(o_ref, o_x, n_out) == 0;
   if (!same && verbose) {
     size_t first = 0;
@@ -207,12 +243,20 @@ static int conv_case(r50_isa isa, int verbose) {
 
 static void test_conv(r50_isa isa) {
   int ran = 0, bad = 0;
-  for (int it = 0; it < 1500; it++) {
-    int r = conv_case(isa, bad < 5);
+  g_window_cases = 0;
+  for (size_t i = 0; i < sizeof k_fixed / sizeof k_fixed[0]; i++) {
+    int r = conv_case(isa, bad < 5, &k_fixed[i]);
     if (r) ran++;
     if (r < 0) bad++;
   }
-  printf("%-10s conv: %d cases, %d differ\n", r50_isa_name(isa), ran, bad);
+  for (int it = 0; it < 1500; it++) {
+    int r = conv_case(isa, bad < 5, NULL);
+    if (r) ran++;
+    if (r < 0) bad++;
+  }
+  if (isa != R50_ISA_AVX2) CHECK_MSG(g_window_cases > 100, "only %d windowed cases", g_window_cases);
+  printf("%-10s conv: %d cases (%d windows read in place), %d differ\n", r50_isa_name(isa), ran,
+         g_window_cases, bad);
 }
 
 static void eltwise_cases(r50_isa isa) {

@@ -24,7 +24,8 @@
 #include "ops.h"
 
 /* Which int8 kernel conv_eval calls (chosen once in prepare from r50_isa_active). */
-enum { CONV_REF = 0, CONV_AVX2 = 1, CONV_AVX512VNNI = 2, CONV_NEON = 3, CONV_NEONDOT = 4, CONV_DSP = 5 };
+enum { CONV_REF = 0, CONV_AVX2 = 1, CONV_AVX512VNNI = 2, CONV_NEON = 3, CONV_NEONDOT = 4, CONV_DSP = 5,
+       CONV_AVXVNNI = 6 };
 
 typedef struct {
   int32_t is_float;
@@ -292,15 +293,18 @@ static r50_status conv_prepare(r50_prep *p) {
   const r50_isa isa = r50_isa_active();
   if (!st->is_float && isa >= R50_ISA_AVX2 && k->groups == 1 && w->data &&
       (!bias || bias->data)) {
-    const int vnni = isa >= R50_ISA_AVX512VNNI;
-    const size_t bytes = vnni ? r50_conv_s8_x86_mem__avx512vnni(k) : r50_conv_s8_x86_mem__avx2(k);
+    const int vnni = isa >= R50_ISA_AVX512VNNI, avxvnni = isa == R50_ISA_AVXVNNI;
+    const size_t bytes = vnni      ? r50_conv_s8_x86_mem__avx512vnni(k)
+                         : avxvnni ? r50_conv_s8_x86_mem__avxvnni(k)
+                                   : r50_conv_s8_x86_mem__avx2(k);
     void *mem = r50_prep_alloc(p, bytes);
     if (!mem) return R50_ERR_ARENA;
     const int8_t *wd = (const int8_t *)w->data;
     const int32_t *bd = bias ? (const int32_t *)bias->data : NULL;
-    p->scratch_bytes = vnni ? r50_conv_s8_x86_prepare__avx512vnni(&st->x, k, wd, bd, mem)
-                            : r50_conv_s8_x86_prepare__avx2(&st->x, k, wd, bd, mem);
-    st->kernel = vnni ? CONV_AVX512VNNI : CONV_AVX2;
+    p->scratch_bytes = vnni      ? r50_conv_s8_x86_prepare__avx512vnni(&st->x, k, wd, bd, mem)
+                       : avxvnni ? r50_conv_s8_x86_prepare__avxvnni(&st->x, k, wd, bd, mem)
+                                 : r50_conv_s8_x86_prepare__avx2(&st->x, k, wd, bd, mem);
+    st->kernel = vnni ? CONV_AVX512VNNI : avxvnni ? CONV_AVXVNNI : CONV_AVX2;
   }
 #endif
 #if defined(R50_ARM_NEON_KERNELS)
@@ -362,7 +366,7 @@ static void conv_run(const r50_op *op, const conv_state *st, void *const *tdata,
   const void *in = tdata[op->inputs[0]], *w = tdata[op->inputs[1]], *b = opt_input(op, tdata, 2);
   void *out = tdata[op->outputs[0]];
 #if defined(__x86_64__)
-  if (st->kernel == CONV_AVX512VNNI || st->kernel == CONV_AVX2) {
+  if (st->kernel == CONV_AVX512VNNI || st->kernel == CONV_AVXVNNI || st->kernel == CONV_AVX2) {
     r50_conv_s8_x86 x = st->x;
     if (rows) {
       r50_rowband(rows, y0, y1, &x.p.in_h, &x.p.out_h, &x.p.pad_top);
@@ -372,6 +376,8 @@ static void conv_run(const r50_op *op, const conv_state *st, void *const *tdata,
     if (st->kernel == CONV_AVX512VNNI)
       r50_conv2d_s8__avx512vnni(&x, (const int8_t *)in, (int8_t *)out, scratch,
                                 r50_parallel_current());
+    else if (st->kernel == CONV_AVXVNNI)
+      r50_conv2d_s8__avxvnni(&x, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
     else
       r50_conv2d_s8__avx2(&x, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
     return;

@@ -232,15 +232,17 @@ static r50_status fc_prepare(r50_prep *p) {
     c.filter_h = c.filter_w = 1;
     c.groups = c.stride_h = c.stride_w = c.dilation_h = c.dilation_w = 1;
     c.q = k->q;
-    const int vnni = isa >= R50_ISA_AVX512VNNI;
-    void *mem = r50_prep_alloc(p, vnni ? r50_conv_s8_x86_mem__avx512vnni(&c)
-                                       : r50_conv_s8_x86_mem__avx2(&c));
+    const int vnni = isa >= R50_ISA_AVX512VNNI, avxvnni = isa == R50_ISA_AVXVNNI;
+    void *mem = r50_prep_alloc(p, vnni      ? r50_conv_s8_x86_mem__avx512vnni(&c)
+                                  : avxvnni ? r50_conv_s8_x86_mem__avxvnni(&c)
+                                            : r50_conv_s8_x86_mem__avx2(&c));
     if (!mem) return R50_ERR_ARENA;
     const int8_t *wd = (const int8_t *)w->data;
     const int32_t *bd = bias ? (const int32_t *)bias->data : NULL;
-    p->scratch_bytes = vnni ? r50_conv_s8_x86_prepare__avx512vnni(&st->x, &c, wd, bd, mem)
-                            : r50_conv_s8_x86_prepare__avx2(&st->x, &c, wd, bd, mem);
-    st->isa = vnni ? R50_ISA_AVX512VNNI : R50_ISA_AVX2;
+    p->scratch_bytes = vnni      ? r50_conv_s8_x86_prepare__avx512vnni(&st->x, &c, wd, bd, mem)
+                       : avxvnni ? r50_conv_s8_x86_prepare__avxvnni(&st->x, &c, wd, bd, mem)
+                                 : r50_conv_s8_x86_prepare__avx2(&st->x, &c, wd, bd, mem);
+    st->isa = vnni ? R50_ISA_AVX512VNNI : avxvnni ? R50_ISA_AVXVNNI : R50_ISA_AVX2;
   }
 #endif
 #if defined(R50_ARM_NEON_KERNELS)
@@ -285,6 +287,10 @@ static void fc_eval(const r50_op *op, const void *state, void *const *tdata, voi
   if (st->isa == R50_ISA_AVX512VNNI) {
     r50_conv2d_s8__avx512vnni(&st->x, (const int8_t *)in, (int8_t *)out, scratch,
                               r50_parallel_current());
+    return;
+  }
+  if (st->isa == R50_ISA_AVXVNNI) {
+    r50_conv2d_s8__avxvnni(&st->x, (const int8_t *)in, (int8_t *)out, scratch, r50_parallel_current());
     return;
   }
   if (st->isa == R50_ISA_AVX2) {

@@ -22,9 +22,8 @@ static inline int32_t load_i32(const int8_t *p) {
   return v;
 }
 
-/* r50_mbqm(acc, mult, shift) + off, clamped to [lo, hi], on 16 lanes. */
-static inline __m512i requant(int sat, __m512i acc, __m512i mult, __m512i lsh, __m512i rsh, __m512i off,
-                              __m512i lo, __m512i hi) {
+/* r50_mbqm(acc, mult, shift) on 16 lanes. */
+static inline __m512i mbqm(int sat, __m512i acc, __m512i mult, __m512i lsh, __m512i rsh) {
   const __m512i x = _mm512_sllv_epi32(acc, lsh); /* wraps like the uint32 shift in r50_mbqm */
   /* SaturatingRoundingDoublingHighMul = floor((x*m + 2^30) / 2^31), which equals
    * gemmlowp's nudge-and-truncate for both signs; bits 31..62 of the sum. */
@@ -46,10 +45,14 @@ static inline __m512i requant(int sat, __m512i acc, __m512i mult, __m512i lsh, _
   const __m512i rem = _mm512_and_si512(h, mask);
   const __m512i thr = _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(h, 31));
   __m512i v = _mm512_srav_epi32(h, rsh);
-  v = _mm512_mask_add_epi32(v, _mm512_cmpgt_epi32_mask(rem, thr), v, one);
-  v = _mm512_add_epi32(v, off);
-  v = _mm512_max_epi32(v, lo);
-  return _mm512_min_epi32(v, hi);
+  return _mm512_mask_add_epi32(v, _mm512_cmpgt_epi32_mask(rem, thr), v, one);
+}
+
+/* r50_mbqm(acc, mult, shift) + off, clamped to [lo, hi], on 16 lanes. */
+static inline __m512i requant(int sat, __m512i acc, __m512i mult, __m512i lsh, __m512i rsh, __m512i off,
+                              __m512i lo, __m512i hi) {
+  const __m512i v = _mm512_add_epi32(mbqm(sat, acc, mult, lsh, rsh), off);
+  return _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
 }
 
 void r50_requant16__avx512vnni(const int32_t *acc, const int32_t *mult, const int32_t *shift,
@@ -68,32 +71,27 @@ void r50_requant16__avx512vnni(const int32_t *acc, const int32_t *mult, const in
 size_t r50_conv_s8_x86_mem__avx512vnni(const r50_conv_params *p) {
   r50_conv_s8_x86 c;
   x86_conv_geometry(&c, p, 4, NR);
+  x86_vnni_layout(&c);
   return (size_t)c.Np * 16 + (size_t)c.Np * c.Kp + 64;
 }
 
 size_t r50_conv_s8_x86_prepare__avx512vnni(r50_conv_s8_x86 *c, const r50_conv_params *p,
                                            const int8_t *filter, const int32_t *bias, void *mem) {
   x86_conv_geometry(c, p, 4, NR);
+  x86_vnni_layout(c);
   int32_t *arr = (int32_t *)mem;
   int32_t *b = arr, *mu = arr + c->Np, *ls = arr + 2 * c->Np, *rs = arr + 3 * c->Np;
   x86_conv_requant_arrays(c, filter, bias, p->q.input_offset - 128, b, mu, ls, rs);
   int8_t *w = (int8_t *)(arr + 4 * c->Np);
-  const int32_t groups = c->Kp / 4;
-  for (int32_t j = 0; j < c->Np / NR; j++)
-    for (int32_t g = 0; g < groups; g++) {
-      int8_t *d = w + ((size_t)j * groups + g) * NR * 4;
-      for (int32_t n = 0; n < NR; n++)
-        for (int32_t t = 0; t < 4; t++) {
-          const int32_t oc = j * NR + n, k = g * 4 + t;
-          d[n * 4 + t] = oc < p->out_c && k < c->K ? filter[(size_t)oc * c->K + k] : 0;
-        }
-    }
+  x86_vnni_pack(c, filter, w, NR);
   c->w = w;
   c->bias = b;
   c->mult = mu;
   c->lsh = ls;
   c->rsh = rs;
   if (c->direct) return 0;
+  /* scratch for the gathered (im2col) mode, also kept for windowed convs: a
+   * streamed band's geometry may need it */
   int32_t mc = MC_BYTES / c->Kp / MR * MR;
   if (mc < MR) mc = MR;
   if (mc > x86_round_up(c->M, MR)) mc = x86_round_up(c->M, MR);
@@ -101,95 +99,166 @@ size_t r50_conv_s8_x86_prepare__avx512vnni(r50_conv_s8_x86 *c, const r50_conv_pa
   return (size_t)mc * c->Kp;
 }
 
-/* One 6 x 64 tile: rows a[0..5] (row r >= mr repeats a valid row), depth Kp. */
+/* dword j of the packs result holds channels 4*(j/4 % 4)... of vector j % 4:
+ * packs work per 128-bit lane, so lane L holds 4 channels of each vector. */
+static inline __m512i pack_order(void) {
+  return _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+}
+
+/* One MR x 64 tile. Row r's A bytes for segment ky, k-group g are at
+ * a[r] + ky * kstride + 4 * g (g < seg / 4); rows r >= mr repeat a valid row.
+ * flip: A holds raw int8 (x ^ 0x80 applied here), else already shifted. */
 static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c, const int8_t *const *a,
                                                        int32_t mr, const int8_t *wp, int32_t n0,
-                                                       int8_t *out, int direct) {
+                                                       int8_t *out, int flip, int32_t kh,
+                                                       size_t kstride, int32_t seg) {
   __m512i c00 = _mm512_setzero_si512(), c01 = c00, c02 = c00, c03 = c00;
   __m512i c10 = c00, c11 = c00, c12 = c00, c13 = c00;
   __m512i c20 = c00, c21 = c00, c22 = c00, c23 = c00;
   __m512i c30 = c00, c31 = c00, c32 = c00, c33 = c00;
   __m512i c40 = c00, c41 = c00, c42 = c00, c43 = c00;
   __m512i c50 = c00, c51 = c00, c52 = c00, c53 = c00;
-  const __m512i flip = _mm512_set1_epi32((int32_t)0x80808080u);
+  const __m512i fl = _mm512_set1_epi32((int32_t)0x80808080u);
   const int8_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
-  const int32_t kp = c->Kp;
-  for (int32_t k = 0; k < kp; k += 4) {
-    const __m512i w0 = _mm512_loadu_si512(wp);
-    const __m512i w1 = _mm512_loadu_si512(wp + 64);
-    const __m512i w2 = _mm512_loadu_si512(wp + 128);
-    const __m512i w3 = _mm512_loadu_si512(wp + 192);
-    wp += 256;
+  for (int32_t ky = 0; ky < kh; ky++) {
+    for (int32_t k = 0; k < seg; k += 4) {
+      const __m512i w0 = _mm512_loadu_si512(wp);
+      const __m512i w1 = _mm512_loadu_si512(wp + 64);
+      const __m512i w2 = _mm512_loadu_si512(wp + 128);
+      const __m512i w3 = _mm512_loadu_si512(wp + 192);
+      wp += 256;
 #define ROW(r)                                                             \
   do {                                                                     \
     __m512i x = _mm512_set1_epi32(load_i32(a##r + k));                     \
-    if (direct) x = _mm512_xor_si512(x, flip);                             \
+    if (flip) x = _mm512_xor_si512(x, fl);                                 \
     c##r##0 = _mm512_dpbusd_epi32(c##r##0, x, w0);                         \
     c##r##1 = _mm512_dpbusd_epi32(c##r##1, x, w1);                         \
     c##r##2 = _mm512_dpbusd_epi32(c##r##2, x, w2);                         \
     c##r##3 = _mm512_dpbusd_epi32(c##r##3, x, w3);                         \
   } while (0)
-    ROW(0);
-    ROW(1);
-    ROW(2);
-    ROW(3);
-    ROW(4);
-    ROW(5);
+      ROW(0);
+      ROW(1);
+      ROW(2);
+      ROW(3);
+      ROW(4);
+      ROW(5);
 #undef ROW
+    }
+    a0 += kstride;
+    a1 += kstride;
+    a2 += kstride;
+    a3 += kstride;
+    a4 += kstride;
+    a5 += kstride;
   }
   const int32_t out_c = c->p.out_c;
-  const __m512i off = _mm512_set1_epi32(c->p.q.output_offset);
-  const __m512i lo = _mm512_set1_epi32(c->p.q.act_min), hi = _mm512_set1_epi32(c->p.q.act_max);
+  const int32_t left = out_c - n0;
   __m512i acc[MR][4] = {{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23},
                         {c30, c31, c32, c33}, {c40, c41, c42, c43}, {c50, c51, c52, c53}};
+  __m512i bias[4], mult[4], lsh[4], rsh[4];
   for (int32_t i = 0; i < 4; i++) {
-    const int32_t ch = n0 + 16 * i;
-    if (ch >= out_c) break;
-    const int32_t left = out_c - ch;
-    const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
-    const __m512i bias = _mm512_loadu_si512(c->bias + ch);
-    const __m512i mult = _mm512_loadu_si512(c->mult + ch);
-    const __m512i lsh = _mm512_loadu_si512(c->lsh + ch);
-    const __m512i rsh = _mm512_loadu_si512(c->rsh + ch);
-    for (int32_t r = 0; r < mr; r++) {
-      const __m512i v =
-          requant(c->sat, _mm512_add_epi32(acc[r][i], bias), mult, lsh, rsh, off, lo, hi);
-      _mm512_mask_cvtepi32_storeu_epi8(out + (size_t)r * out_c + ch, m, v);
+    bias[i] = _mm512_loadu_si512(c->bias + n0 + 16 * i);
+    mult[i] = _mm512_loadu_si512(c->mult + n0 + 16 * i);
+    lsh[i] = _mm512_loadu_si512(c->lsh + n0 + 16 * i);
+    rsh[i] = _mm512_loadu_si512(c->rsh + n0 + 16 * i);
+  }
+  /* int32 -> int16 (saturating) + offset (saturating) -> int8 (saturating) ->
+   * [act_min, act_max] equals clamp(v + offset) for int8 offsets and ranges:
+   * each saturation keeps the order and every bound lies inside the range. */
+  const int32_t off = c->p.q.output_offset, amin = c->p.q.act_min, amax = c->p.q.act_max;
+  if (off < -128 || off > 127 || amin < -128 || amax > 127) { /* not an int8 quantization */
+    const __m512i voff = _mm512_set1_epi32(off);
+    const __m512i vlo = _mm512_set1_epi32(amin), vhi = _mm512_set1_epi32(amax);
+    for (int32_t i = 0; i < 4 && 16 * i < left; i++) {
+      const __mmask16 m16 = left - 16 * i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (left - 16 * i)) - 1);
+      for (int32_t r = 0; r < mr; r++)
+        _mm512_mask_cvtepi32_storeu_epi8(
+            out + (size_t)r * out_c + n0 + 16 * i, m16,
+            requant(c->sat, _mm512_add_epi32(acc[r][i], bias[i]), mult[i], lsh[i], rsh[i], voff, vlo, vhi));
     }
+    return;
+  }
+  const __m512i off16 = _mm512_set1_epi16((int16_t)off);
+  const __m512i lo = _mm512_set1_epi8((int8_t)amin);
+  const __m512i hi = _mm512_set1_epi8((int8_t)amax);
+  const __m512i order = pack_order();
+  const __mmask64 m = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+  for (int32_t r = 0; r < mr; r++) {
+    __m512i v[4];
+    for (int32_t i = 0; i < 4; i++)
+      v[i] = mbqm(c->sat, _mm512_add_epi32(acc[r][i], bias[i]), mult[i], lsh[i], rsh[i]);
+    const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(v[0], v[1]), off16);
+    const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(v[2], v[3]), off16);
+    __m512i b = _mm512_permutexvar_epi32(order, _mm512_packs_epi16(p01, p23));
+    b = _mm512_min_epi8(_mm512_max_epi8(b, lo), hi);
+    _mm512_mask_storeu_epi8(out + (size_t)r * out_c + n0, m, b);
   }
 }
 
 typedef struct {
   const r50_conv_s8_x86 *c;
-  const int8_t *abase; /* row 0 of A */
+  const int8_t *abase; /* row 0 of A (direct / gathered modes) */
   size_t astride;
   int32_t rows;
   int8_t *out;         /* output row 0 */
-  int direct;
+  int mode;            /* 0 gathered, 1 direct 1x1, 2 window read in place */
+  int32_t safe;        /* window mode: rows whose windows can be read in place */
+  int32_t pg;          /* panels per task */
   x86_split sp;
-  /* gather */
   const int8_t *input;
   int8_t *buf;
   int32_t m0, gather_per_task;
 } job;
 
+enum { MODE_GATHERED = 0, MODE_DIRECT = 1, MODE_WINDOW = 2 };
+
+/* Window tile whose last rows would read past the input: gather the rows into
+ * a local buffer in the same layout (bounded by WIN_LOCAL, checked in eval). */
+#define WIN_LOCAL 16384
+
+static void window_tile(const job *jb, int32_t r0, int32_t mr, const int8_t *wp, int32_t j) {
+  const r50_conv_s8_x86 *c = jb->c;
+  int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
+  const int8_t *a[MR];
+  if (r0 + mr <= jb->safe) {
+    for (int32_t r = 0; r < MR; r++) a[r] = x86_window_row(&c->p, jb->input, r0 + (r < mr ? r : mr - 1));
+    tile(c, a, mr, wp, j * NR, o, 1, c->kh, (size_t)c->p.dilation_h * c->p.in_w * c->p.in_c, c->seg);
+    return;
+  }
+  _Alignas(64) int8_t local[WIN_LOCAL];
+  const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u);
+  for (int32_t r = 0; r < mr; r++) x86_gather_row_vnni(c, jb->input, r0 + r, local + (size_t)r * c->Kp, 0x80u, fill);
+  for (int32_t r = 0; r < MR; r++) a[r] = local + (size_t)(r < mr ? r : mr - 1) * c->Kp;
+  tile(c, a, mr, wp, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
+}
+
 static void compute_task(void *ctx, int32_t t) {
   const job *jb = (const job *)ctx;
   const r50_conv_s8_x86 *c = jb->c;
-  const int32_t j = t / jb->sp.n_rb, rb = t % jb->sp.n_rb;
+  const int32_t jg = t / jb->sp.n_rb, rb = t % jb->sp.n_rb;
   const int32_t r_begin = rb * jb->sp.rb_rows;
   const int32_t r_end = r_begin + jb->sp.rb_rows < jb->rows ? r_begin + jb->sp.rb_rows : jb->rows;
-  const int8_t *wp = c->w + (size_t)j * c->Kp * NR;
+  const int32_t np = c->Np / NR;
+  const int32_t j_end = (jg + 1) * jb->pg < np ? (jg + 1) * jb->pg : np;
+  /* rows outer, the group's panels inner: the A rows stay in L1 while the
+   * group's weights (sized for L2 in eval) are swept */
   for (int32_t r0 = r_begin; r0 < r_end; r0 += MR) {
     const int32_t mr = r_end - r0 < MR ? r_end - r0 : MR;
-    const int8_t *a[MR];
-    for (int32_t r = 0; r < MR; r++)
-      a[r] = jb->abase + (size_t)(r0 + (r < mr ? r : mr - 1)) * jb->astride;
-    int8_t *o = jb->out + (size_t)r0 * c->p.out_c; /* tile adds the channel offset */
-    if (jb->direct)
-      tile(c, a, mr, wp, j * NR, o, 1);
-    else
-      tile(c, a, mr, wp, j * NR, o, 0);
+    for (int32_t j = jg * jb->pg; j < j_end; j++) {
+      const int8_t *wp = c->w + (size_t)j * c->Kp * NR;
+      if (jb->mode == MODE_WINDOW) {
+        window_tile(jb, r0, mr, wp, j);
+        continue;
+      }
+      const int8_t *a[MR];
+      for (int32_t r = 0; r < MR; r++)
+        a[r] = jb->abase + (size_t)(r0 + (r < mr ? r : mr - 1)) * jb->astride;
+      int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
+      if (jb->mode == MODE_DIRECT)
+        tile(c, a, mr, wp, j * NR, o, 1, 1, 0, c->Kp);
+      else
+        tile(c, a, mr, wp, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
+    }
   }
 }
 
@@ -200,11 +269,16 @@ static void gather_task(void *ctx, int32_t t) {
   const int32_t r_begin = t * jb->gather_per_task;
   const int32_t r_end =
       r_begin + jb->gather_per_task < jb->rows ? r_begin + jb->gather_per_task : jb->rows;
-  for (int32_t r = r_begin; r < r_end; r++) {
-    int8_t *d = jb->buf + (size_t)r * c->Kp;
-    x86_gather_row_s8(&c->p, jb->input, jb->m0 + r, d, 0x80u, fill);
-    for (int32_t k = c->K; k < c->Kp; k++) d[k] = 0;
-  }
+  for (int32_t r = r_begin; r < r_end; r++)
+    x86_gather_row_vnni(c, jb->input, jb->m0 + r, jb->buf + (size_t)r * c->Kp, 0x80u, fill);
+}
+
+/* Panels per task: the group's weights about fit in L2 (256 KiB). */
+static int32_t panel_group(const r50_conv_s8_x86 *c) {
+  const int32_t np = c->Np / NR;
+  int32_t pg = (int32_t)((256 * 1024) / ((size_t)c->Kp * NR));
+  if (pg < 1) pg = 1;
+  return pg < np ? pg : np;
 }
 
 void r50_conv2d_s8__avx512vnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
@@ -214,16 +288,24 @@ void r50_conv2d_s8__avx512vnni(const r50_conv_s8_x86 *c, const int8_t *input, in
   memset(&jb, 0, sizeof jb);
   jb.c = c;
   jb.input = input;
-  if (c->direct) {
+  jb.pg = panel_group(c);
+  const int32_t groups = (c->Np / NR + jb.pg - 1) / jb.pg;
+  if (c->direct || x86_window_inplace(c)) {
+    jb.mode = c->direct ? MODE_DIRECT : MODE_WINDOW;
+    if (!c->direct) {
+      jb.safe = x86_window_safe_rows(c, input);
+      if (jb.safe < c->M && (size_t)MR * c->Kp > WIN_LOCAL) goto gathered;
+    }
     jb.abase = input;
     jb.astride = (size_t)c->K;
     jb.rows = c->M;
     jb.out = output;
-    jb.direct = 1;
-    jb.sp = x86_conv_split(c->M, c->Np / NR, MR, threads);
-    r50_par_run(par, jb.sp.n_rb * (c->Np / NR), compute_task, &jb);
+    jb.sp = x86_conv_split(c->M, groups, MR, threads);
+    r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
     return;
   }
+gathered:
+  jb.mode = MODE_GATHERED;
   jb.buf = (int8_t *)scratch;
   jb.abase = jb.buf;
   jb.astride = (size_t)c->Kp;
@@ -233,8 +315,8 @@ void r50_conv2d_s8__avx512vnni(const r50_conv_s8_x86 *c, const int8_t *input, in
     jb.out = output + (size_t)m0 * c->p.out_c;
     jb.gather_per_task = (jb.rows + threads * 2 - 1) / (threads * 2);
     r50_par_run(par, (jb.rows + jb.gather_per_task - 1) / jb.gather_per_task, gather_task, &jb);
-    jb.sp = x86_conv_split(jb.rows, c->Np / NR, MR, threads);
-    r50_par_run(par, jb.sp.n_rb * (c->Np / NR), compute_task, &jb);
+    jb.sp = x86_conv_split(jb.rows, groups, MR, threads);
+    r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
   }
 }
 

@@ -35,6 +35,11 @@ typedef struct {
   int32_t M, K, Kp, Np;  /* rows, depth, depth padded to the kernel's k-group, out_c padded to NR */
   int32_t direct;        /* 1: A rows are the input rows (1x1, stride 1, no padding, K % 4 == 0) */
   int32_t mc;            /* rows gathered per chunk (im2col mode) */
+  int32_t kh, seg;       /* VNNI levels: A rows are kh segments of seg bytes (seg % 4 == 0,
+                            Kp = kh * seg); win = 1: a segment is one filter row (fw * in_c
+                            taps, zero-weight padded to seg), read from the input in place
+                            when every window is inside the image, else gathered likewise */
+  int32_t win;
   int32_t sat;           /* some multiplier is INT32_MIN (never from QuantizeMultiplier) */
   const int8_t *w;       /* packed weights */
   const int32_t *bias;   /* [Np] effective bias (bias + offset * sum w) */
@@ -45,11 +50,14 @@ typedef struct {
 
 /* Bytes of persistent memory prepare needs (weights, bias, requant arrays). */
 size_t r50_conv_s8_x86_mem__avx512vnni(const r50_conv_params *p);
+size_t r50_conv_s8_x86_mem__avxvnni(const r50_conv_params *p);
 size_t r50_conv_s8_x86_mem__avx2(const r50_conv_params *p);
 /* Pack filter/bias (bias may be NULL) into mem (64-byte aligned, _mem bytes);
  * fills c. Returns the scratch bytes eval needs. */
 size_t r50_conv_s8_x86_prepare__avx512vnni(r50_conv_s8_x86 *c, const r50_conv_params *p,
                                            const int8_t *filter, const int32_t *bias, void *mem);
+size_t r50_conv_s8_x86_prepare__avxvnni(r50_conv_s8_x86 *c, const r50_conv_params *p,
+                                        const int8_t *filter, const int32_t *bias, void *mem);
 size_t r50_conv_s8_x86_prepare__avx2(r50_conv_s8_x86 *c, const r50_conv_params *p,
                                      const int8_t *filter, const int32_t *bias, void *mem);
 /* scratch: the bytes prepare returned, 16-byte aligned. par: NULL (serial) or
@@ -57,6 +65,8 @@ size_t r50_conv_s8_x86_prepare__avx2(r50_conv_s8_x86 *c, const r50_conv_params *
  * gather into row ranges, identical results for any split. */
 void r50_conv2d_s8__avx512vnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
                                void *scratch, const r50_parallel *par);
+void r50_conv2d_s8__avxvnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
+                            void *scratch, const r50_parallel *par);
 void r50_conv2d_s8__avx2(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
                          void *scratch, const r50_parallel *par);
 

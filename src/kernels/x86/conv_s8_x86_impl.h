@@ -107,4 +107,121 @@ static inline void x86_gather_row_s8(const r50_conv_params *p, const int8_t *inp
   }
 }
 
+/* VNNI levels (k groups of 4): chooses the A-row layout (c->kh, seg, win, Kp)
+ * after x86_conv_geometry. The window layout (one segment per filter row,
+ * fw * in_c taps padded to a multiple of 4 with zero weights) lets a conv whose
+ * windows lie inside the image read A straight from the input: segment ky of
+ * pixel m starts at its window origin + ky * dilation_h rows. It is used when
+ * the padding costs at most a quarter of a segment (the 7x7x3 stem: 21 -> 24). */
+static inline void x86_vnni_layout(r50_conv_s8_x86 *c) {
+  const r50_conv_params *p = &c->p;
+  const int32_t run = p->filter_w * p->filter_in_c;
+  const int32_t seg = x86_round_up(run, 4);
+  if (!c->direct && p->groups == 1 && p->filter_h > 1 && 4 * (seg - run) <= seg) {
+    c->win = 1;
+    c->kh = p->filter_h;
+    c->seg = seg;
+  } else {
+    c->win = 0;
+    c->kh = 1;
+    c->seg = c->Kp;
+  }
+  c->Kp = c->kh * c->seg;
+}
+
+/* Original depth index of packed depth index k (-1: a zero-weight pad tap). */
+static inline int32_t x86_vnni_ksrc(const r50_conv_s8_x86 *c, int32_t k) {
+  if (!c->win) return k < c->K ? k : -1;
+  const int32_t run = c->p.filter_w * c->p.filter_in_c;
+  const int32_t ky = k / c->seg, i = k % c->seg;
+  return i < run ? ky * run + i : -1;
+}
+
+/* Packs filter (OHWI, out_c x K) for an nr-channel micro-kernel: per panel of
+ * nr channels, per group of 4 packed k: nr channels x 4 bytes. */
+static inline void x86_vnni_pack(const r50_conv_s8_x86 *c, const int8_t *filter, int8_t *w,
+                                 int32_t nr) {
+  const int32_t groups = c->Kp / 4;
+  for (int32_t j = 0; j < c->Np / nr; j++)
+    for (int32_t g = 0; g < groups; g++) {
+      int8_t *d = w + ((size_t)j * groups + g) * nr * 4;
+      for (int32_t n = 0; n < nr; n++)
+        for (int32_t t = 0; t < 4; t++) {
+          const int32_t oc = j * nr + n, k = x86_vnni_ksrc(c, g * 4 + t);
+          d[n * 4 + t] = oc < c->p.out_c && k >= 0 ? filter[(size_t)oc * c->K + k] : 0;
+        }
+    }
+}
+
+/* 1 when every window of the (possibly banded) geometry lies inside the input,
+ * so window-layout A rows can be read in place. */
+static inline int x86_window_inplace(const r50_conv_s8_x86 *c) {
+  const r50_conv_params *p = &c->p;
+  return c->win && p->dilation_w == 1 && p->pad_top == 0 && p->pad_left == 0 &&
+         (p->out_h - 1) * p->stride_h + (p->filter_h - 1) * p->dilation_h < p->in_h &&
+         (p->out_w - 1) * p->stride_w + p->filter_w - 1 < p->in_w;
+}
+
+/* Window origin of output pixel m (in-place window mode). */
+static inline const int8_t *x86_window_row(const r50_conv_params *p, const int8_t *input, int32_t m) {
+  const int32_t hw = p->out_h * p->out_w;
+  const int32_t b = m / hw, r = m % hw, oy = r / p->out_w, ox = r % p->out_w;
+  return input + (((size_t)b * p->in_h + (size_t)oy * p->stride_h) * p->in_w +
+                  (size_t)ox * p->stride_w) * p->in_c;
+}
+
+/* Rows [0, result) read only bytes of the input (a segment reads seg >= fw * in_c
+ * bytes, so the last pixels could read up to 3 bytes past the tensor's end). */
+static inline int32_t x86_window_safe_rows(const r50_conv_s8_x86 *c, const int8_t *input) {
+  const r50_conv_params *p = &c->p;
+  const size_t total = (size_t)p->batch * p->in_h * p->in_w * p->in_c;
+  const size_t tail = (size_t)(p->filter_h - 1) * p->dilation_h * p->in_w * p->in_c + (size_t)c->seg;
+  int32_t m = c->M;
+  while (m > 0 && (size_t)(x86_window_row(p, input, m - 1) - input) + tail > total) m--;
+  return m;
+}
+
+/* Gathers pixel m's A row in the window layout: segment ky at dst + ky * seg,
+ * values x ^ xr, taps outside the image fill, pad bytes 0. */
+static inline void x86_gather_row_win(const r50_conv_s8_x86 *c, const int8_t *input, int32_t m,
+                                      int8_t *dst, uint8_t xr, int8_t fill) {
+  const r50_conv_params *p = &c->p;
+  const int32_t hw = p->out_h * p->out_w;
+  const int32_t b = m / hw, r = m % hw, oy = r / p->out_w, ox = r % p->out_w;
+  const int32_t fic = p->filter_in_c, fw = p->filter_w, run = fw * fic;
+  const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
+  const int8_t *in_b = input + (size_t)b * p->in_h * p->in_w * p->in_c;
+  for (int32_t ky = 0; ky < p->filter_h; ky++) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    int8_t *d = dst + (size_t)ky * c->seg;
+    for (int32_t i = run; i < c->seg; i++) d[i] = 0;
+    if (iy < 0 || iy >= p->in_h) {
+      memset(d, fill, (size_t)run);
+      continue;
+    }
+    const int8_t *row = in_b + (size_t)iy * p->in_w * p->in_c;
+    for (int32_t kx = 0; kx < fw; kx++) {
+      const int32_t ix = ix0 + kx * p->dilation_w;
+      int8_t *dd = d + (size_t)kx * fic;
+      if (ix < 0 || ix >= p->in_w) {
+        memset(dd, fill, (size_t)fic);
+      } else {
+        const int8_t *s = row + (size_t)ix * p->in_c;
+        for (int32_t i = 0; i < fic; i++) dd[i] = (int8_t)((uint8_t)s[i] ^ xr);
+      }
+    }
+  }
+}
+
+/* Either layout: gathers pixel m's A row (c->Kp bytes). */
+static inline void x86_gather_row_vnni(const r50_conv_s8_x86 *c, const int8_t *input, int32_t m,
+                                       int8_t *dst, uint8_t xr, int8_t fill) {
+  if (c->win) {
+    x86_gather_row_win(c, input, m, dst, xr, fill);
+    return;
+  }
+  x86_gather_row_s8(&c->p, input, m, dst, xr, fill);
+  for (int32_t k = c->K; k < c->Kp; k++) dst[k] = 0;
+}
+
 #endif

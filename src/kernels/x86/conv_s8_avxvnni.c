@@ -1,0 +1,262 @@
+/* int8 CONV_2D as GEMM with AVX-VNNI (VEX-encoded VPDPBUSD on ymm, for CPUs
+ * with AVX-VNNI but no AVX-512, e.g. Alder Lake), bit-exact with
+ * r50_conv2d_s8_ref. Same arithmetic as the AVX-512 VNNI kernel (A holds
+ * x + 128, the effective bias folds in (input_offset - 128) * sum w; see
+ * conv_s8_x86.h) and the same A layouts (1x1 rows in place, windows read in
+ * place, or gathered), on 16 ymm registers. Compiled with -mavx2 -mfma
+ * -mavxvnni only; called only at level R50_ISA_AVXVNNI.
+ *
+ * Micro-kernel: 6 rows x 16 channels (12 ymm accumulators, 2 weight vectors,
+ * 1 broadcast). Packed weights: per panel of 16 channels, per group of 4 k:
+ * 16 channels x 4 bytes (64 B), so one ymm holds 8 channels x 4 k. */
+#if defined(__x86_64__) && defined(__AVX2__) && defined(__AVXVNNI__)
+#include <immintrin.h>
+#include <string.h>
+
+#include "conv_s8_requant_avx2.h"
+#include "conv_s8_x86_impl.h"
+
+#define MR 6
+#define NR 16
+#define MC_BYTES (128 * 1024)
+
+static inline int32_t load_i32(const int8_t *p) {
+  int32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+size_t r50_conv_s8_x86_mem__avxvnni(const r50_conv_params *p) {
+  r50_conv_s8_x86 c;
+  x86_conv_geometry(&c, p, 4, NR);
+  x86_vnni_layout(&c);
+  return (size_t)c.Np * 16 + (size_t)c.Np * c.Kp + 64;
+}
+
+size_t r50_conv_s8_x86_prepare__avxvnni(r50_conv_s8_x86 *c, const r50_conv_params *p,
+                                        const int8_t *filter, const int32_t *bias, void *mem) {
+  x86_conv_geometry(c, p, 4, NR);
+  x86_vnni_layout(c);
+  int32_t *arr = (int32_t *)mem;
+  int32_t *b = arr, *mu = arr + c->Np, *ls = arr + 2 * c->Np, *rs = arr + 3 * c->Np;
+  x86_conv_requant_arrays(c, filter, bias, p->q.input_offset - 128, b, mu, ls, rs);
+  int8_t *w = (int8_t *)(arr + 4 * c->Np);
+  x86_vnni_pack(c, filter, w, NR);
+  c->w = w;
+  c->bias = b;
+  c->mult = mu;
+  c->lsh = ls;
+  c->rsh = rs;
+  if (c->direct) return 0;
+  int32_t mc = MC_BYTES / c->Kp / MR * MR;
+  if (mc < MR) mc = MR;
+  if (mc > x86_round_up(c->M, MR)) mc = x86_round_up(c->M, MR);
+  c->mc = mc;
+  return (size_t)mc * c->Kp;
+}
+
+/* One MR x 16 tile (see the AVX-512 file for the A addressing). */
+static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c, const int8_t *const *a,
+                                                       int32_t mr, const int8_t *wp, int32_t n0,
+                                                       int8_t *out, int flip, int32_t kh,
+                                                       size_t kstride, int32_t seg) {
+  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  const __m256i fl = _mm256_set1_epi32((int32_t)0x80808080u);
+  const int8_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
+  for (int32_t ky = 0; ky < kh; ky++) {
+    for (int32_t k = 0; k < seg; k += 4) {
+      const __m256i w0 = _mm256_loadu_si256((const __m256i *)wp);
+      const __m256i w1 = _mm256_loadu_si256((const __m256i *)(wp + 32));
+      wp += 64;
+#define ROW(r)                                                  \
+  do {                                                          \
+    __m256i x = _mm256_set1_epi32(load_i32(a##r + k));          \
+    if (flip) x = _mm256_xor_si256(x, fl);                      \
+    c##r##0 = _mm256_dpbusd_avx_epi32(c##r##0, x, w0);          \
+    c##r##1 = _mm256_dpbusd_avx_epi32(c##r##1, x, w1);          \
+  } while (0)
+      ROW(0);
+      ROW(1);
+      ROW(2);
+      ROW(3);
+      ROW(4);
+      ROW(5);
+#undef ROW
+    }
+    a0 += kstride;
+    a1 += kstride;
+    a2 += kstride;
+    a3 += kstride;
+    a4 += kstride;
+    a5 += kstride;
+  }
+  const int32_t out_c = c->p.out_c, left = out_c - n0;
+  __m256i acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  __m256i bias[2], mult[2], lsh[2], rsh[2];
+  for (int32_t i = 0; i < 2; i++) {
+    bias[i] = _mm256_loadu_si256((const __m256i *)(c->bias + n0 + 8 * i));
+    mult[i] = _mm256_loadu_si256((const __m256i *)(c->mult + n0 + 8 * i));
+    lsh[i] = _mm256_loadu_si256((const __m256i *)(c->lsh + n0 + 8 * i));
+    rsh[i] = _mm256_loadu_si256((const __m256i *)(c->rsh + n0 + 8 * i));
+  }
+  const int32_t off = c->p.q.output_offset, amin = c->p.q.act_min, amax = c->p.q.act_max;
+  const int wide = off < -128 || off > 127 || amin < -128 || amax > 127; /* not int8 */
+  /* As in the AVX-512 file: int32 -> int16 (saturating) + offset (saturating)
+   * -> int8 (saturating) -> [act_min, act_max] equals the int32 clamp. */
+  const __m256i off16 = _mm256_set1_epi16((int16_t)off);
+  const __m128i lo = _mm_set1_epi8((int8_t)amin), hi = _mm_set1_epi8((int8_t)amax);
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  for (int32_t r = 0; r < mr; r++) {
+    int8_t *o = out + (size_t)r * out_c + n0;
+    __m256i v0, v1;
+    if (wide) {
+      const __m256i voff = _mm256_set1_epi32(off);
+      const __m256i vlo = _mm256_set1_epi32(amin), vhi = _mm256_set1_epi32(amax);
+      v0 = x86_requant8(c->sat, _mm256_add_epi32(acc[r][0], bias[0]), mult[0], lsh[0], rsh[0], voff, vlo, vhi);
+      v1 = x86_requant8(c->sat, _mm256_add_epi32(acc[r][1], bias[1]), mult[1], lsh[1], rsh[1], voff, vlo, vhi);
+    } else {
+      v0 = x86_mbqm8(c->sat, _mm256_add_epi32(acc[r][0], bias[0]), mult[0], lsh[0], rsh[0]);
+      v1 = x86_mbqm8(c->sat, _mm256_add_epi32(acc[r][1], bias[1]), mult[1], lsh[1], rsh[1]);
+    }
+    __m256i p = _mm256_packs_epi32(v0, v1); /* lane L: v0[4L..4L+3], v1[4L..4L+3] */
+    if (!wide) p = _mm256_adds_epi16(p, off16);
+    p = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(p, p), order);
+    __m128i b = _mm256_castsi256_si128(p);
+    if (!wide) b = _mm_min_epi8(_mm_max_epi8(b, lo), hi);
+    if (left >= 16) {
+      _mm_storeu_si128((__m128i *)o, b);
+    } else {
+      int8_t t[16];
+      _mm_storeu_si128((__m128i *)t, b);
+      memcpy(o, t, (size_t)left);
+    }
+  }
+}
+
+typedef struct {
+  const r50_conv_s8_x86 *c;
+  const int8_t *abase;
+  size_t astride;
+  int32_t rows;
+  int8_t *out;
+  int mode;
+  int32_t safe;
+  int32_t pg;
+  x86_split sp;
+  const int8_t *input;
+  int8_t *buf;
+  int32_t m0, gather_per_task;
+} job;
+
+enum { MODE_GATHERED = 0, MODE_DIRECT = 1, MODE_WINDOW = 2 };
+
+#define WIN_LOCAL 16384
+
+static void window_tile(const job *jb, int32_t r0, int32_t mr, const int8_t *wp, int32_t j) {
+  const r50_conv_s8_x86 *c = jb->c;
+  int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
+  const int8_t *a[MR];
+  if (r0 + mr <= jb->safe) {
+    for (int32_t r = 0; r < MR; r++) a[r] = x86_window_row(&c->p, jb->input, r0 + (r < mr ? r : mr - 1));
+    tile(c, a, mr, wp, j * NR, o, 1, c->kh, (size_t)c->p.dilation_h * c->p.in_w * c->p.in_c, c->seg);
+    return;
+  }
+  _Alignas(32) int8_t local[WIN_LOCAL];
+  const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u);
+  for (int32_t r = 0; r < mr; r++) x86_gather_row_vnni(c, jb->input, r0 + r, local + (size_t)r * c->Kp, 0x80u, fill);
+  for (int32_t r = 0; r < MR; r++) a[r] = local + (size_t)(r < mr ? r : mr - 1) * c->Kp;
+  tile(c, a, mr, wp, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
+}
+
+static void compute_task(void *ctx, int32_t t) {
+  const job *jb = (const job *)ctx;
+  const r50_conv_s8_x86 *c = jb->c;
+  const int32_t jg = t / jb->sp.n_rb, rb = t % jb->sp.n_rb;
+  const int32_t r_begin = rb * jb->sp.rb_rows;
+  const int32_t r_end = r_begin + jb->sp.rb_rows < jb->rows ? r_begin + jb->sp.rb_rows : jb->rows;
+  const int32_t np = c->Np / NR;
+  const int32_t j_end = (jg + 1) * jb->pg < np ? (jg + 1) * jb->pg : np;
+  for (int32_t r0 = r_begin; r0 < r_end; r0 += MR) {
+    const int32_t mr = r_end - r0 < MR ? r_end - r0 : MR;
+    for (int32_t j = jg * jb->pg; j < j_end; j++) {
+      const int8_t *wp = c->w + (size_t)j * c->Kp * NR;
+      if (jb->mode == MODE_WINDOW) {
+        window_tile(jb, r0, mr, wp, j);
+        continue;
+      }
+      const int8_t *a[MR];
+      for (int32_t r = 0; r < MR; r++)
+        a[r] = jb->abase + (size_t)(r0 + (r < mr ? r : mr - 1)) * jb->astride;
+      int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
+      if (jb->mode == MODE_DIRECT)
+        tile(c, a, mr, wp, j * NR, o, 1, 1, 0, c->Kp);
+      else
+        tile(c, a, mr, wp, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
+    }
+  }
+}
+
+static void gather_task(void *ctx, int32_t t) {
+  const job *jb = (const job *)ctx;
+  const r50_conv_s8_x86 *c = jb->c;
+  const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u); /* zero point + 128 */
+  const int32_t r_begin = t * jb->gather_per_task;
+  const int32_t r_end =
+      r_begin + jb->gather_per_task < jb->rows ? r_begin + jb->gather_per_task : jb->rows;
+  for (int32_t r = r_begin; r < r_end; r++)
+    x86_gather_row_vnni(c, jb->input, jb->m0 + r, jb->buf + (size_t)r * c->Kp, 0x80u, fill);
+}
+
+/* Panels per task: the group's weights about fit in L2 (256 KiB); a group
+ * spans at least 4 panels (64 channels = one output cache line) so two
+ * threads never write the same line. */
+static int32_t panel_group(const r50_conv_s8_x86 *c) {
+  const int32_t np = c->Np / NR;
+  int32_t pg = (int32_t)((256 * 1024) / ((size_t)c->Kp * NR)) / 4 * 4;
+  if (pg < 4) pg = 4;
+  return pg < np ? pg : np;
+}
+
+void r50_conv2d_s8__avxvnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
+                            void *scratch, const r50_parallel *par) {
+  const int32_t threads = r50_par_threads(par);
+  job jb;
+  memset(&jb, 0, sizeof jb);
+  jb.c = c;
+  jb.input = input;
+  jb.pg = panel_group(c);
+  const int32_t groups = (c->Np / NR + jb.pg - 1) / jb.pg;
+  if (c->direct || x86_window_inplace(c)) {
+    jb.mode = c->direct ? MODE_DIRECT : MODE_WINDOW;
+    if (!c->direct) {
+      jb.safe = x86_window_safe_rows(c, input);
+      if (jb.safe < c->M && (size_t)MR * c->Kp > WIN_LOCAL) goto gathered;
+    }
+    jb.abase = input;
+    jb.astride = (size_t)c->K;
+    jb.rows = c->M;
+    jb.out = output;
+    jb.sp = x86_conv_split(c->M, groups, MR, threads);
+    r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
+    return;
+  }
+gathered:
+  jb.mode = MODE_GATHERED;
+  jb.buf = (int8_t *)scratch;
+  jb.abase = jb.buf;
+  jb.astride = (size_t)c->Kp;
+  for (int32_t m0 = 0; m0 < c->M; m0 += c->mc) {
+    jb.rows = c->M - m0 < c->mc ? c->M - m0 : c->mc;
+    jb.m0 = m0;
+    jb.out = output + (size_t)m0 * c->p.out_c;
+    jb.gather_per_task = (jb.rows + threads * 2 - 1) / (threads * 2);
+    r50_par_run(par, (jb.rows + jb.gather_per_task - 1) / jb.gather_per_task, gather_task, &jb);
+    jb.sp = x86_conv_split(jb.rows, groups, MR, threads);
+    r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
+  }
+}
+
+#else
+typedef int r50_conv_s8_avxvnni_unused;
+#endif
