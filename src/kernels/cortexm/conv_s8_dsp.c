@@ -1,21 +1,19 @@
 /* Cortex-M DSP int8 kernels (see conv_s8_dsp.h): CONV_2D / FULLY_CONNECTED as
- * a GEMM over output-channel pairs x pixel pairs, DEPTHWISE_CONV_2D per 4
- * channels.
+ * a GEMM over blocks of 64 output channels x tiles of 6 output pixels,
+ * DEPTHWISE_CONV_2D per 4 channels.
  *
- * CONV_2D, for each pair of output channels (c0, c1):
- *   sw[c] = sum of the filter of c (SMLAD with 0x00010001), once per pair;
- *   pixels whose whole window lies in the image ("interior") go in pairs
- *   (p0, p1, also across output rows) through the 2x2 tile
- *     acc = bias + input_offset * sw + sum w * x
- *   (the offset trick: sum w (x + off) = sum w x + off sum w, modulo 2^32 like
- *   the reference's wrapping int32 accumulator), reading per filter row one
- *   contiguous run of filter_w * in_c bytes (dilation_w 1) or in_c bytes per
- *   tap, input and OHWI weights in place. Inner step: 4 bytes of p0, p1, c0,
- *   c1 -> SXTB16 and SXTB16 ROR #8 (even / odd bytes as int16 pairs) -> 8 SMLAD
- *   into 4 accumulators.
- *   Border pixels (window partly outside: skipped taps, as the reference) and a
- *   leftover single pixel: 1 pixel x 2 channels with x + off formed by SADD16.
- * Requantization: r50_mbqm, clamp, exactly as the reference.
+ * CONV_2D, per block of channels:
+ *   init[c] = bias[c] + input_offset * sum(w_c) (the offset trick: sum w (x + off)
+ *   = sum w x + off sum w, modulo 2^32 like the reference's wrapping int32 sum);
+ *   output pixels are taken 6 at a time (across rows and batches; a last 1..4
+ *   pixels as 4). For each 128-byte chunk of the window (OHWI order, K = fh * fw
+ *   * in_c), the pixels' bytes are gathered and sign-extended once (SXTB16 /
+ *   SXTB16 ROR #8: even and odd bytes as int16 pairs), then every channel of the
+ *   block runs the 6x1 tile: per 4 k, one weight word (LDR, in place) -> 2
+ *   SXTB16, 6 LDRD of the extended pixels, 12 SMLAD (21 instructions, 24 MACs). A tap outside the image (padding,
+ *   borders) is gathered as the input zero point, so x + off = 0 there and it
+ *   adds nothing: exactly the reference, which skips those taps.
+ * Requantization: exact, branch-free for shift <= 0 (mbqm_dsp), clamp.
  */
 #include "conv_s8_dsp.h"
 
@@ -57,32 +55,6 @@ static uint32_t wsum(const int8_t *w, int32_t n) {
   return t;
 }
 
-/* acc[c] += sum_i w_c[i] * (x[i] + off)   (1 pixel x 2 channels) */
-static inline void dot1x2_off(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n,
-                              int32_t off, int32_t *acc) {
-  int32_t a0 = acc[0], a1 = acc[1];
-  const int32_t offs = (int32_t)(((uint32_t)off & 0xFFFFu) | ((uint32_t)off << 16));
-  for (; n >= 4; n -= 4) {
-    const uint32_t v = ld32(x), u0 = ld32(w0), u1 = ld32(w1);
-    x += 4;
-    w0 += 4;
-    w1 += 4;
-    /* |x + off| <= 255: no 16-bit lane overflow */
-    const int32_t xe = __sadd16(sxtb16_lo(v), offs), xo = __sadd16(sxtb16_hi(v), offs);
-    a0 = smlad(xe, sxtb16_lo(u0), a0);
-    a1 = smlad(xe, sxtb16_lo(u1), a1);
-    a0 = smlad(xo, sxtb16_hi(u0), a0);
-    a1 = smlad(xo, sxtb16_hi(u1), a1);
-  }
-  for (; n > 0; n--) {
-    const int32_t xv = *x++ + off;
-    a0 = (int32_t)((uint32_t)a0 + (uint32_t)(xv * *w0++));
-    a1 = (int32_t)((uint32_t)a1 + (uint32_t)(xv * *w1++));
-  }
-  acc[0] = a0;
-  acc[1] = a1;
-}
-
 /* r50_mbqm (MultiplyByQuantizedMultiplier, double rounding) without its branches
  * for shift <= 0, exact: with e = -shift >= 1,
  *   RoundingDivideByPOT(SRDHM(acc, m), e) = (acc * m + C) >> (31 + e),
@@ -109,24 +81,62 @@ static inline int8_t requant(const r50_requant_s8 *q, int32_t acc, int32_t c) {
 /* Interior pixels go through a 4-pixel x 1-channel tile over input bytes
  * sign-extended once per chunk of K (and reused by every channel of the block):
  * per 4 k, one LDR + 2 SXTB16 of weights, 4 LDRD of extended input, 8 SMLAD. */
-enum { CB = 64, KC = 128 }; /* channels per block, bytes of K per chunk (stack: ~2.8 KiB) */
+enum { CB = 64, KC = 128, NP = 6 }; /* channels per block, bytes of K per chunk, pixels per tile
+                                     (stack: ~4 KiB) */
 
 typedef struct {
   const r50_conv_params *p;
   const int8_t *filter;
   int32_t K;
-  int32_t runs;    /* runs per filter row: 1 (dilation_w 1) or filter_w */
+  int32_t runs;    /* runs per filter row: 1 (dilation_w 1: the row's taps are contiguous) or fw */
   int32_t run_len; /* bytes per run */
-  size_t in_row, dy, dx;
+  size_t in_row;
+  int8_t zp;       /* input zero point (-input_offset): the value of a tap outside the image */
 } conv_ctx;
 
-/* Window bytes [k0, k0 + n) (OHWI order) of the pixel whose window starts at base. */
-static void gather(const conv_ctx *c, const int8_t *base, int32_t k0, int32_t n, int8_t *dst) {
+typedef struct {
+  const int8_t *in_b; /* image of the pixel's batch */
+  int32_t iy0, ix0;   /* window origin (may be outside the image) */
+  int32_t ky0, ky1, kx0, kx1; /* taps inside the image */
+  int8_t *out;        /* the pixel's output (channel 0) */
+} pix_t;
+
+/* Window bytes [k0, k0 + n) (OHWI order) of pixel q into dst; taps outside the image
+ * read as the zero point. */
+static void gather(const conv_ctx *c, const pix_t *q, int32_t k0, int32_t n, int8_t *dst) {
+  const r50_conv_params *p = c->p;
+  const int32_t in_c = p->in_c;
   int32_t run = k0 / c->run_len, o = k0 - run * c->run_len;
   while (n > 0) {
     const int32_t take = n < c->run_len - o ? n : c->run_len - o;
-    memcpy(dst, base + (size_t)(run / c->runs) * c->dy + (size_t)(run % c->runs) * c->dx + o,
-           (size_t)take);
+    const int32_t ky = run / c->runs;
+    /* valid bytes [lo, hi) of this run, and the address of its byte 0 */
+    int32_t lo = 0, hi = 0;
+    const int8_t *row = NULL;
+    ptrdiff_t at = 0; /* image offset (from row) of the run's byte 0; may be negative */
+    if (ky >= q->ky0 && ky < q->ky1) {
+      row = q->in_b + (size_t)(q->iy0 + ky * p->dilation_h) * c->in_row;
+      if (c->runs == 1) {
+        lo = q->kx0 * in_c;
+        hi = q->kx1 * in_c;
+        at = (ptrdiff_t)q->ix0 * in_c;
+      } else {
+        const int32_t kx = run - ky * c->runs;
+        if (kx >= q->kx0 && kx < q->kx1) {
+          hi = in_c;
+          at = (ptrdiff_t)(q->ix0 + kx * p->dilation_w) * in_c;
+        }
+      }
+    }
+    if (lo < o) lo = o;
+    if (hi > o + take) hi = o + take;
+    if (hi <= lo) {
+      memset(dst, c->zp, (size_t)take);
+    } else {
+      if (lo > o) memset(dst, c->zp, (size_t)(lo - o));
+      memcpy(dst + (lo - o), row + (at + lo), (size_t)(hi - lo));
+      if (o + take > hi) memset(dst + (hi - o), c->zp, (size_t)(o + take - hi));
+    }
     dst += take;
     n -= take;
     run++;
@@ -134,106 +144,94 @@ static void gather(const conv_ctx *c, const int8_t *base, int32_t k0, int32_t n,
   }
 }
 
-/* acc[j] += sum over g groups of 4 k: w * x_j (xb: per group, pixel j's SXTB16 even and odd
- * words at 2j, 2j + 1). Inline assembly: GCC split the LDRDs into 2 LDRs (8 more
- * instructions per group). Per group: LDR + 2 SXTB16 + 4 LDRD + 8 SMLAD for 16 MACs. */
-#define DOT4X1_GROUP                             \
+/* acc[j] += sum over g groups of 4 k: w * x_j for NP = 4 or 6 pixels (xb: per group,
+ * pixel j's SXTB16 even and odd words at 2j, 2j + 1). Inline assembly: GCC split the
+ * LDRDs into LDRs. Per group: LDR + 2 SXTB16 + NP LDRD + 2 NP SMLAD for 4 NP MACs
+ * (6 pixels: 21 instructions for 24 MACs; 6 accumulators + 7 other registers). */
+#define TILE_HEAD                                \
   "ldr %[u], [%[w]], #4\n\t"                     \
   "sxtb16 %[ue], %[u]\n\t"                       \
-  "sxtb16 %[u], %[u], ror #8\n\t"                \
+  "sxtb16 %[u], %[u], ror #8\n\t"
+#define TILE_PIX(A)                              \
   "ldrd %[e], %[o], [%[x]], #8\n\t"              \
-  "smlad %[a0], %[e], %[ue], %[a0]\n\t"          \
-  "smlad %[a0], %[o], %[u], %[a0]\n\t"           \
-  "ldrd %[e], %[o], [%[x]], #8\n\t"              \
-  "smlad %[a1], %[e], %[ue], %[a1]\n\t"          \
-  "smlad %[a1], %[o], %[u], %[a1]\n\t"           \
-  "ldrd %[e], %[o], [%[x]], #8\n\t"              \
-  "smlad %[a2], %[e], %[ue], %[a2]\n\t"          \
-  "smlad %[a2], %[o], %[u], %[a2]\n\t"           \
-  "ldrd %[e], %[o], [%[x]], #8\n\t"              \
-  "smlad %[a3], %[e], %[ue], %[a3]\n\t"          \
-  "smlad %[a3], %[o], %[u], %[a3]\n\t"
+  "smlad %[" A "], %[e], %[ue], %[" A "]\n\t"    \
+  "smlad %[" A "], %[o], %[u], %[" A "]\n\t"
+#define GROUP4 TILE_HEAD TILE_PIX("a0") TILE_PIX("a1") TILE_PIX("a2") TILE_PIX("a3")
+#define GROUP6 GROUP4 TILE_PIX("a4") TILE_PIX("a5")
+#define TILE_OPS                                                                      \
+  : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [a4] "+r"(a4),        \
+    [a5] "+r"(a5), [w] "+r"(w), [x] "+r"(xb), [u] "=&r"(u), [ue] "=&r"(ue),           \
+    [e] "=&r"(e), [o] "=&r"(o)                                                         \
+  :                                                                                    \
+  : "memory"
 
-static inline void dot4x1(const uint32_t *xb, const int8_t *w, int32_t g, int32_t *acc) {
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+static void dot_tile(const uint32_t *xb, const int8_t *w, int32_t g, int np, int32_t *acc) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = 0, a5 = 0;
   uint32_t u, ue, e, o;
-  for (; g >= 2; g -= 2)
-    __asm__(DOT4X1_GROUP DOT4X1_GROUP
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
-              [x] "+r"(xb), [u] "=&r"(u), [ue] "=&r"(ue), [e] "=&r"(e), [o] "=&r"(o)
-            :
-            : "memory");
-  if (g)
-    __asm__(DOT4X1_GROUP
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
-              [x] "+r"(xb), [u] "=&r"(u), [ue] "=&r"(ue), [e] "=&r"(e), [o] "=&r"(o)
-            :
-            : "memory");
+  if (np == 6) {
+    a4 = acc[4];
+    a5 = acc[5];
+    for (; g >= 2; g -= 2) __asm__(GROUP6 GROUP6 TILE_OPS);
+    if (g) __asm__(GROUP6 TILE_OPS);
+    acc[4] = a4;
+    acc[5] = a5;
+  } else {
+    for (; g >= 2; g -= 2) __asm__(GROUP4 GROUP4 TILE_OPS);
+    if (g) __asm__(GROUP4 TILE_OPS);
+  }
   acc[0] = a0;
   acc[1] = a1;
   acc[2] = a2;
   acc[3] = a3;
 }
-#undef DOT4X1_GROUP
+#undef TILE_HEAD
+#undef TILE_PIX
+#undef GROUP4
+#undef GROUP6
+#undef TILE_OPS
 
-/* Four interior pixels (window bases base[0..3]) x channels [oc0, oc0 + nc):
- * acc[ch][j] = init[ch] + sum w * x over the whole window. */
-static void quad(const conv_ctx *c, const int8_t *const base[4], int32_t oc0, int32_t nc,
-                 const int32_t *init, int32_t (*acc)[4]) {
-  uint32_t xb[KC / 4 * 8];
-  int8_t stage[4][KC + 4];
-  for (int32_t ch = 0; ch < nc; ch++) acc[ch][0] = acc[ch][1] = acc[ch][2] = acc[ch][3] = init[ch];
+/* np pixels (4 or 6) x channels [oc0, oc0 + nc): acc[ch][j] = init[ch] + sum w * x over
+ * the window. */
+static void tile(const conv_ctx *c, const pix_t *q, int np, int32_t oc0, int32_t nc,
+                 const int32_t *init, int32_t (*acc)[NP]) {
+  uint32_t xb[KC / 4 * 2 * NP];
+  int8_t stage[NP][KC + 4];
+  for (int32_t ch = 0; ch < nc; ch++)
+    for (int j = 0; j < np; j++) acc[ch][j] = init[ch];
   for (int32_t k0 = 0; k0 < c->K; k0 += KC) {
     const int32_t n = c->K - k0 < KC ? c->K - k0 : KC, g = n / 4;
-    for (int j = 0; j < 4; j++) gather(c, base[j], k0, n, stage[j]);
+    for (int j = 0; j < np; j++) gather(c, &q[j], k0, n, stage[j]);
+    uint32_t *x = xb;
     for (int32_t i = 0; i < g; i++)
-      for (int j = 0; j < 4; j++) {
+      for (int j = 0; j < np; j++, x += 2) {
         const uint32_t v = ld32(stage[j] + 4 * i);
-        xb[8 * i + 2 * j] = (uint32_t)sxtb16_lo(v);
-        xb[8 * i + 2 * j + 1] = (uint32_t)sxtb16_hi(v);
+        x[0] = (uint32_t)sxtb16_lo(v);
+        x[1] = (uint32_t)sxtb16_hi(v);
       }
     const int8_t *w = c->filter + (size_t)oc0 * c->K + k0;
     for (int32_t ch = 0; ch < nc; ch++, w += c->K) {
-      dot4x1(xb, w, g, acc[ch]);
+      dot_tile(xb, w, g, np, acc[ch]);
       for (int32_t k = 4 * g; k < n; k++) /* K % 4 tail, last chunk only */
-        for (int j = 0; j < 4; j++)
+        for (int j = 0; j < np; j++)
           acc[ch][j] = (int32_t)((uint32_t)acc[ch][j] + (uint32_t)(stage[j][k] * w[k]));
     }
   }
 }
 
-/* Any pixel with its tap range: acc[2] += sum w * (x + off) over the taps in the image. */
-static void single(const conv_ctx *c, const int8_t *w0, const int8_t *w1, const int8_t *in_b,
-                   int32_t iy0, int32_t ix0, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                   int32_t *acc) {
-  const r50_conv_params *p = c->p;
-  const int32_t in_c = p->in_c, fw = p->filter_w, off = p->q.input_offset;
-  for (int32_t ky = ky0; ky < ky1; ky++) {
-    const int8_t *row = in_b + (size_t)(iy0 + ky * p->dilation_h) * c->in_row;
-    const size_t wrow = (size_t)ky * fw * in_c;
-    if (p->dilation_w == 1) {
-      if (kx1 > kx0)
-        dot1x2_off(row + (size_t)(ix0 + kx0) * in_c, w0 + wrow + (size_t)kx0 * in_c,
-                   w1 + wrow + (size_t)kx0 * in_c, (kx1 - kx0) * in_c, off, acc);
-    } else {
-      for (int32_t kx = kx0; kx < kx1; kx++)
-        dot1x2_off(row + (size_t)(ix0 + kx * p->dilation_w) * in_c, w0 + wrow + (size_t)kx * in_c,
-                   w1 + wrow + (size_t)kx * in_c, in_c, off, acc);
+/* Pixels q[0..nq) (nq <= NP): the 6-pixel tile, or the 4-pixel one for up to 4 pixels;
+ * missing slots repeat q[0] (computed, dropped). Outputs of channels [oc0, oc0 + nc). */
+static void tile_out(const conv_ctx *c, pix_t *q, int nq, int32_t oc0, int32_t nc,
+                     const int32_t *init, int32_t (*acc)[NP]) {
+  const int np = nq <= 4 ? 4 : NP;
+  for (int j = nq; j < np; j++) q[j] = q[0];
+  tile(c, q, np, oc0, nc, init, acc);
+  const r50_requant_s8 *rq = &c->p->q;
+  for (int32_t ch = 0; ch < nc; ch++) {
+    const int32_t cc = oc0 + ch, m = rq->out_mult[cc], sh = rq->out_shift[cc];
+    for (int j = 0; j < nq; j++) {
+      const int32_t v = mbqm_dsp(acc[ch][j], m, sh) + rq->output_offset;
+      q[j].out[cc] = (int8_t)r50_clamp_i32(v, rq->act_min, rq->act_max);
     }
-  }
-}
-
-/* Pixel with its tap range, channels [oc0, oc0 + nc) in pairs (odd count: last pair (c, c)). */
-static void single_block(const conv_ctx *c, const int32_t *bias, const int8_t *in_b, int32_t iy0,
-                         int32_t ix0, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                         int32_t oc0, int32_t nc, int8_t *o) {
-  for (int32_t ch = 0; ch < nc; ch += 2) {
-    const int32_t c0 = oc0 + ch, c1 = ch + 1 < nc ? c0 + 1 : c0;
-    int32_t acc[2] = {bias ? bias[c0] : 0, bias ? bias[c1] : 0};
-    single(c, c->filter + (size_t)c0 * c->K, c->filter + (size_t)c1 * c->K, in_b, iy0, ix0, ky0,
-           ky1, kx0, kx1, acc);
-    o[c0] = requant(&c->p->q, acc[0], c0);
-    if (c1 != c0) o[c1] = requant(&c->p->q, acc[1], c1);
   }
 }
 
@@ -250,18 +248,15 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const int8_t *input, const int8
   c.in_row = (size_t)in_w * in_c;
   c.runs = p->dilation_w == 1 ? 1 : fw;
   c.run_len = p->dilation_w == 1 ? fw * in_c : in_c;
-  c.dy = (size_t)p->dilation_h * c.in_row;
-  c.dx = (size_t)p->dilation_w * (size_t)in_c;
+  c.zp = (int8_t)-off; /* int8 zero point: input_offset in [-127, 128] */
   if (c.K <= 0) return;
-  int32_t init[CB], acc[CB][4];
+  int32_t init[CB], acc[CB][NP];
   for (int32_t oc0 = 0; oc0 < out_c; oc0 += CB) {
     const int32_t nc = out_c - oc0 < CB ? out_c - oc0 : CB;
-    /* offset trick: sum w (x + off) = sum w x + off sum w, modulo 2^32 like the reference */
     for (int32_t ch = 0; ch < nc; ch++)
       init[ch] = (int32_t)((bias ? (uint32_t)bias[oc0 + ch] : 0u) +
                            (uint32_t)off * wsum(filter + (size_t)(oc0 + ch) * c.K, c.K));
-    const int8_t *qb[4]; /* interior pixels waiting for a full quad */
-    int8_t *qo[4];
+    pix_t q[NP];
     int nq = 0;
     for (int32_t b = 0; b < p->batch; b++) {
       const int8_t *in_b = input + (size_t)b * in_h * c.in_row;
@@ -269,45 +264,24 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const int8_t *input, const int8
         const int32_t iy0 = oy * p->stride_h - p->pad_top;
         int32_t ky0, ky1;
         r50_tap_range(iy0, p->dilation_h, in_h, fh, &ky0, &ky1);
-        const int row_in = ky0 == 0 && ky1 == fh;
         int8_t *out_row = output + ((size_t)b * out_h + oy) * out_w * out_c;
         for (int32_t ox = 0; ox < out_w; ox++) {
-          const int32_t ix0 = ox * p->stride_w - p->pad_left;
-          int32_t kx0, kx1;
-          r50_tap_range(ix0, p->dilation_w, in_w, fw, &kx0, &kx1);
-          int8_t *o = out_row + (size_t)ox * out_c;
-          if (!(row_in && kx0 == 0 && kx1 == fw)) { /* border: skipped taps, as the reference */
-            single_block(&c, bias, in_b, iy0, ix0, ky0, ky1, kx0, kx1, oc0, nc, o);
-            continue;
+          pix_t *t = &q[nq++];
+          t->in_b = in_b;
+          t->iy0 = iy0;
+          t->ix0 = ox * p->stride_w - p->pad_left;
+          t->ky0 = ky0;
+          t->ky1 = ky1;
+          r50_tap_range(t->ix0, p->dilation_w, in_w, fw, &t->kx0, &t->kx1);
+          t->out = out_row + (size_t)ox * out_c;
+          if (nq == NP) {
+            tile_out(&c, q, NP, oc0, nc, init, acc);
+            nq = 0;
           }
-          qb[nq] = in_b + (size_t)iy0 * c.in_row + (size_t)ix0 * in_c;
-          qo[nq++] = o;
-          if (nq < 4) continue;
-          quad(&c, qb, oc0, nc, init, acc);
-          for (int32_t ch = 0; ch < nc; ch++) {
-            const int32_t cc = oc0 + ch;
-            for (int j = 0; j < 4; j++) qo[j][cc] = requant(&p->q, acc[ch][j], cc);
-          }
-          nq = 0;
         }
       }
     }
-    /* leftover interior pixels (< 4): the whole window, x + off per byte */
-    for (int j = 0; j < nq; j++) {
-      for (int32_t ch = 0; ch < nc; ch += 2) {
-        const int32_t c0 = oc0 + ch, c1 = ch + 1 < nc ? c0 + 1 : c0;
-        int32_t a[2] = {bias ? bias[c0] : 0, bias ? bias[c1] : 0};
-        const int8_t *w0 = filter + (size_t)c0 * c.K, *w1 = filter + (size_t)c1 * c.K;
-        for (int32_t r = 0; r < fh * c.runs; r++) {
-          dot1x2_off(qb[j] + (size_t)(r / c.runs) * c.dy + (size_t)(r % c.runs) * c.dx, w0, w1,
-                     c.run_len, off, a);
-          w0 += c.run_len;
-          w1 += c.run_len;
-        }
-        qo[j][c0] = requant(&p->q, a[0], c0);
-        if (c1 != c0) qo[j][c1] = requant(&p->q, a[1], c1);
-      }
-    }
+    if (nq) tile_out(&c, q, nq, oc0, nc, init, acc);
   }
 }
 
