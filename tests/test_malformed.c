@@ -10,6 +10,7 @@
 #include "check.h"
 #include "model/tflite_write.h"
 #include "r50.h"
+#include "syngraph.h"
 
 #define ARENA_BYTES (8u << 20)
 static uint8_t *g_arena;
@@ -56,89 +57,8 @@ static r50_status try_model(const uint8_t *data, size_t len, r50_error *err) {
 }
 
 
-/* ---- graphs through the TFLite writer (src/model/tflite_write.h) ----
- * input t0 [1,4,4,2] int8 -> CONV_2D 1x1 (t1 weights [4,1,1,2] int8, t2 bias
- * [4] int32) -> t3 [1,4,4,4] -> MAX_POOL_2D 2x2/2 -> t4 [1,2,2,4]. Each case
- * breaks one thing, writes the file and loads it through r50_model_init_ex. */
-typedef struct {
-  r50_graph g;
-  r50_tensor t[8];
-  r50_op op[4];
-  int32_t io[4][2][4];
-  int32_t gin[2], gout[2];
-  float scale[8][4];
-  int64_t zp[8][4];
-  _Alignas(16) int8_t w[64];
-  _Alignas(16) int32_t bias[8];
-  _Alignas(16) float wf[64];
-} syn;
-
-static void syn_shape(r50_tensor *t, int nd, const int32_t *dims) {
-  t->ndim = nd;
-  t->n_elems = 1;
-  for (int d = 0; d < nd; d++) {
-    t->dims[d] = dims[d];
-    t->n_elems *= (size_t)dims[d];
-  }
-  t->bytes = t->n_elems * r50_dtype_size(t->type);
-}
-
-static void syn_init(syn *s) {
-  memset(s, 0, sizeof *s);
-  static const char *names[] = {"in", "w", "b", "conv", "pool", "extra", "extra2", "extra3"};
-  int32_t shapes[5][4] = {{1, 4, 4, 2}, {4, 1, 1, 2}, {4, 0, 0, 0}, {1, 4, 4, 4}, {1, 2, 2, 4}};
-  int nd[5] = {4, 4, 1, 4, 4};
-  r50_dtype ty[5] = {R50_DTYPE_INT8, R50_DTYPE_INT8, R50_DTYPE_INT32, R50_DTYPE_INT8, R50_DTYPE_INT8};
-  for (int i = 0; i < 8; i++) {
-    s->t[i].name = names[i];
-    s->t[i].q_scale = s->scale[i];
-    s->t[i].q_zero_point = s->zp[i];
-  }
-  for (int i = 0; i < 5; i++) {
-    r50_tensor *t = &s->t[i];
-    t->type = ty[i];
-    syn_shape(t, nd[i], shapes[i]);
-    t->q_count = 1;
-    s->scale[i][0] = 0.5f;
-  }
-  for (int k = 0; k < 8; k++) s->w[k] = (int8_t)(k - 3);
-  s->t[1].data = s->w;
-  s->t[2].data = s->bias;
-  for (int k = 0; k < 4; k++) s->scale[1][k] = 0.01f * (float)(k + 1);
-  s->scale[2][0] = 0.005f;
-  s->t[1].q_count = 4; /* per-channel weights */
-  s->t[2].q_count = 4;
-  for (int k = 0; k < 4; k++) s->scale[2][k] = 0.5f * s->scale[1][k];
-  s->op[0].type = R50_OP_CONV_2D;
-  s->op[0].version = 1;
-  s->op[0].n_inputs = 3;
-  s->op[0].n_outputs = 1;
-  s->io[0][0][0] = 0, s->io[0][0][1] = 1, s->io[0][0][2] = 2, s->io[0][1][0] = 3;
-  s->op[0].opt.conv = (r50_conv_options){R50_PAD_SAME, 1, 1, 1, 1, 0, R50_ACT_RELU};
-  s->op[1].type = R50_OP_MAX_POOL_2D;
-  s->op[1].version = 1;
-  s->op[1].n_inputs = 1;
-  s->op[1].n_outputs = 1;
-  s->io[1][0][0] = 3, s->io[1][1][0] = 4;
-  s->op[1].opt.pool = (r50_pool_options){R50_PAD_VALID, 2, 2, 2, 2, R50_ACT_NONE};
-  for (int i = 0; i < 4; i++) {
-    s->op[i].inputs = s->io[i][0];
-    s->op[i].outputs = s->io[i][1];
-  }
-  s->gin[0] = 0;
-  s->gout[0] = 4;
-  s->g.n_tensors = 5;
-  s->g.tensors = s->t;
-  s->g.n_ops = 2;
-  s->g.ops = s->op;
-  s->g.n_inputs = 1;
-  s->g.inputs = s->gin;
-  s->g.n_outputs = 1;
-  s->g.outputs = s->gout;
-  s->g.description = "malformed";
-  s->g.schema_version = 3;
-}
-
+/* ---- graphs through the TFLite writer: tests/syngraph.h. Each case breaks
+ * one thing, writes the file and loads it through r50_model_init_ex. */
 /* Write s->g and load it (exact-size copy, invoke if it loads). */
 static r50_status syn_load(syn *s, r50_error *err) {
   static _Alignas(16) uint8_t file[8192];
@@ -163,16 +83,16 @@ static void test_graphs(void) {
   syn s;
   r50_error e;
 
-  syn_init(&s);
+  syn_init(&s, "malformed");
   CHECK_MSG(syn_load(&s, &e) == R50_OK, "baseline synthetic model: %s", e.msg);
 
   /* cycle: conv reads the pool's output, the pool reads the conv's */
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.io[0][0][0] = 4;
   s.t[4].dims[3] = 2, syn_shape(&s.t[4], 4, s.t[4].dims);
   REFUSED(&s, R50_ERR_MODEL, "operator 0 (CONV_2D): input 0 is tensor 4 'pool', which is neither constant, a graph input nor produced by an earlier operator (cycle or dangling reference)");
   /* ops in the wrong order (a cycle in op order) */
-  syn_init(&s);
+  syn_init(&s, "malformed");
   {
     r50_op tmp = s.op[0];
     s.op[0] = s.op[1];
@@ -180,42 +100,42 @@ static void test_graphs(void) {
   }
   REFUSED(&s, R50_ERR_MODEL, "operator 0 (MAX_POOL_2D): input 0 is tensor 3 'conv'");
   /* dangling: the pool reads a tensor nobody writes */
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.t[5] = s.t[3];
   s.t[5].name = "extra";
   s.g.n_tensors = 6;
   s.io[1][0][0] = 5;
   REFUSED(&s, R50_ERR_MODEL, "input 0 is tensor 5 'extra', which is neither constant");
   /* dangling: index past the tensor table (input and output) */
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.io[1][0][0] = 7;
   REFUSED(&s, R50_ERR_MODEL, "operator 1 (MAX_POOL_2D): input index 7 out of range (model has 5 tensors)");
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.io[1][1][0] = 5;
   REFUSED(&s, R50_ERR_MODEL, "operator 1 (MAX_POOL_2D): output index 5 out of range");
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.gout[0] = 9;
   REFUSED(&s, R50_ERR_MODEL, "tensor index 9 out of range");
   /* an op whose output is the model input */
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.io[1][1][0] = 0;
   REFUSED(&s, R50_ERR_MODEL, "operator 1 (MAX_POOL_2D): output 0 writes graph input tensor 0 'in'");
   /* ... or a constant, or a tensor another op already wrote */
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.io[1][1][0] = 1;
   REFUSED(&s, R50_ERR_MODEL, "output 0 writes constant tensor 1 'w'");
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.io[1][1][0] = 3;
   REFUSED(&s, R50_ERR_MODEL, "output 0 tensor 3 'conv' is already produced by operator 0");
   /* graph output nobody produces */
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.t[5] = s.t[4];
   s.t[5].name = "extra";
   s.g.n_tensors = 6;
   s.gout[0] = 5;
   REFUSED(&s, R50_ERR_MODEL, "graph output 0 is tensor 5 'extra', which no operator produces");
   /* an op reading a variable tensor nobody writes (state is not supported) */
-  syn_init(&s);
+  syn_init(&s, "malformed");
   s.t[5] = s.t[3];
   s.t[5].name = "extra";
   s.t[5].is_variable = 1;
@@ -225,45 +145,45 @@ static void test_graphs(void) {
 
   /* zero-sized tensors: activation, weights, graph input */
   int32_t z4[4] = {1, 0, 2, 2};
-  syn_init(&s);
+  syn_init(&s, "malformed");
   syn_shape(&s.t[3], 4, z4);
   REFUSED(&s, R50_ERR_UNSUPPORTED, "tensor 3 'conv': zero-sized tensor (shape [1,0,2,2])");
-  syn_init(&s);
+  syn_init(&s, "malformed");
   syn_shape(&s.t[0], 4, z4);
   REFUSED(&s, R50_ERR_UNSUPPORTED, "tensor 0 'in': zero-sized tensor");
   int32_t z1[1] = {0};
-  syn_init(&s);
+  syn_init(&s, "malformed");
   syn_shape(&s.t[2], 1, z1);
   s.t[2].q_count = 1;
   REFUSED(&s, R50_ERR_UNSUPPORTED, "tensor 2 'b': zero-sized tensor");
 
   /* wrong types */
-  syn_init(&s); /* float weights with int8 activations */
+  syn_init(&s, "malformed"); /* float weights with int8 activations */
   s.t[1].type = R50_DTYPE_FLOAT32;
   s.t[1].bytes = s.t[1].n_elems * 4;
   s.t[1].data = s.wf;
   s.t[1].q_count = 0;
   REFUSED(&s, R50_ERR_UNSUPPORTED, "op 0 CONV_2D");
-  syn_init(&s); /* int8 bias */
+  syn_init(&s, "malformed"); /* int8 bias */
   s.t[2].type = R50_DTYPE_INT8;
   s.t[2].bytes = 4;
   REFUSED(&s, R50_ERR_UNSUPPORTED, "op 0 CONV_2D");
-  syn_init(&s); /* string tensor */
+  syn_init(&s, "malformed"); /* string tensor */
   s.t[3].type = R50_DTYPE_STRING;
   s.t[3].bytes = s.t[3].n_elems;
   REFUSED(&s, R50_ERR_UNSUPPORTED, "tensor 3 'conv': tensor type STRING is not supported");
-  syn_init(&s); /* int64 activation */
+  syn_init(&s, "malformed"); /* int64 activation */
   s.t[4].type = R50_DTYPE_INT64;
   s.t[4].bytes = s.t[4].n_elems * 8;
   REFUSED(&s, R50_ERR_UNSUPPORTED, "op 1 MAX_POOL_2D");
-  syn_init(&s); /* type outside the schema */
+  syn_init(&s, "malformed"); /* type outside the schema */
   s.t[3].type = (r50_dtype)77;
   s.t[3].bytes = s.t[3].n_elems;
   REFUSED(&s, R50_ERR_MODEL, "tensor 3 'conv': invalid tensor type 77");
-  syn_init(&s); /* output shape that is not what the op computes */
+  syn_init(&s, "malformed"); /* output shape that is not what the op computes */
   s.t[4].dims[1] = 3, syn_shape(&s.t[4], 4, s.t[4].dims);
   REFUSED(&s, R50_ERR_MODEL, "op 1 MAX_POOL_2D");
-  syn_init(&s); /* rank 3 input to a conv */
+  syn_init(&s, "malformed"); /* rank 3 input to a conv */
   int32_t r3[3] = {4, 4, 2};
   syn_shape(&s.t[0], 3, r3);
   REFUSED(&s, R50_ERR_MODEL, "op 0 CONV_2D");
@@ -272,7 +192,7 @@ static void test_graphs(void) {
   {
     static _Alignas(16) uint8_t file[8192];
     size_t len = 0;
-    syn_init(&s);
+    syn_init(&s, "malformed");
     CHECK(r50_tflite_write(&s.g, 0, file, sizeof file, &len, &e) == R50_OK);
     r50_options o = r50_options_default();
     r50_model *m = NULL;

@@ -12,6 +12,7 @@
 #include "model/fb.h"
 #include "model/tflite.h"
 #include "model/tflite_write.h"
+#include "syngraph.h"
 
 #define MODELS R50_SHARED_DIR "/models/"
 
@@ -677,77 +678,7 @@ static void test_patches(void) {
 }
 
 /* ------------------------------------------------------------------ */
-/* synthetic graphs through the writer */
-
-typedef struct {
-  r50_graph g;
-  r50_tensor t[8];
-  r50_op op[4];
-  int32_t io[4][2][4];
-  int32_t gin[2], gout[2];
-  float scale[8][4];
-  int64_t zp[8][4];
-  _Alignas(16) int8_t w[64];
-  _Alignas(16) int32_t bias[4];
-} syn;
-
-/* input [1,4,4,2] int8 -> CONV_2D 1x1 (w [4,1,1,2], bias [4]) -> t3 [1,4,4,4]
- * -> MAX_POOL_2D 2x2 -> t4 [1,2,2,4] */
-static void syn_init(syn *s) {
-  memset(s, 0, sizeof *s);
-  static const char *names[] = {"in", "w", "b", "conv", "pool"};
-  int32_t shapes[5][4] = {{1, 4, 4, 2}, {4, 1, 1, 2}, {4, 0, 0, 0}, {1, 4, 4, 4}, {1, 2, 2, 4}};
-  int nd[5] = {4, 4, 1, 4, 4};
-  r50_dtype ty[5] = {R50_DTYPE_INT8, R50_DTYPE_INT8, R50_DTYPE_INT32, R50_DTYPE_INT8, R50_DTYPE_INT8};
-  for (int i = 0; i < 5; i++) {
-    r50_tensor *t = &s->t[i];
-    t->name = names[i];
-    t->type = ty[i];
-    t->ndim = nd[i];
-    t->n_elems = 1;
-    for (int d = 0; d < nd[i]; d++) {
-      t->dims[d] = shapes[i][d];
-      t->n_elems *= (size_t)shapes[i][d];
-    }
-    t->bytes = t->n_elems * r50_dtype_size(ty[i]);
-    t->q_count = 1;
-    s->scale[i][0] = 0.5f;
-    t->q_scale = s->scale[i];
-    t->q_zero_point = s->zp[i];
-  }
-  s->t[1].data = s->w;
-  s->t[2].data = s->bias;
-  for (int k = 0; k < 4; k++) s->scale[1][k] = 0.01f * (float)(k + 1);
-  s->t[1].q_count = 4; /* per-channel weights */
-  s->op[0].type = R50_OP_CONV_2D;
-  s->op[0].version = 1;
-  s->op[0].n_inputs = 3;
-  s->op[0].n_outputs = 1;
-  s->io[0][0][0] = 0, s->io[0][0][1] = 1, s->io[0][0][2] = 2, s->io[0][1][0] = 3;
-  s->op[0].opt.conv = (r50_conv_options){R50_PAD_SAME, 1, 1, 1, 1, 0, R50_ACT_RELU};
-  s->op[1].type = R50_OP_MAX_POOL_2D;
-  s->op[1].version = 1;
-  s->op[1].n_inputs = 1;
-  s->op[1].n_outputs = 1;
-  s->io[1][0][0] = 3, s->io[1][1][0] = 4;
-  s->op[1].opt.pool = (r50_pool_options){R50_PAD_VALID, 2, 2, 2, 2, R50_ACT_NONE};
-  for (int i = 0; i < 2; i++) {
-    s->op[i].inputs = s->io[i][0];
-    s->op[i].outputs = s->io[i][1];
-  }
-  s->gin[0] = 0;
-  s->gout[0] = 4;
-  s->g.n_tensors = 5;
-  s->g.tensors = s->t;
-  s->g.n_ops = 2;
-  s->g.ops = s->op;
-  s->g.n_inputs = 1;
-  s->g.inputs = s->gin;
-  s->g.n_outputs = 1;
-  s->g.outputs = s->gout;
-  s->g.description = "synthetic";
-  s->g.schema_version = 3;
-}
+/* synthetic graphs through the writer (tests/syngraph.h) */
 
 /* Write s->g and read it back into *out. */
 static r50_status syn_rt(syn *s, r50_graph *out, r50_error *e) {
@@ -764,7 +695,7 @@ static void test_synthetic(void) {
   r50_error e;
   r50_status st;
 
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   st = syn_rt(&s, &g, &e);
   CHECK_MSG(st == R50_OK, "%s", e.msg);
   if (st == R50_OK) {
@@ -773,33 +704,33 @@ static void test_synthetic(void) {
     CHECK(strcmp(g.description, "synthetic") == 0);
   }
 
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.op[0].opt.conv.padding = 2;
   st = syn_rt(&s, &g, &e);
   EXPECT_ERR(st, R50_ERR_MODEL, e, "padding 2 out of range 0..1");
 
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.op[1].opt.pool.activation = 9;
   st = syn_rt(&s, &g, &e);
   EXPECT_ERR(st, R50_ERR_MODEL, e, "operator 1 (MAX_POOL_2D): fused_activation_function 9 out of range");
 
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.op[0].opt.conv.stride_h = 0;
   st = syn_rt(&s, &g, &e);
   EXPECT_ERR(st, R50_ERR_MODEL, e, "stride_h 0 must be >= 1");
 
   /* per-channel count must match dims[q_dim] */
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.t[1].q_count = 3;
   st = syn_rt(&s, &g, &e);
   EXPECT_ERR(st, R50_ERR_MODEL, e, "3 per-channel scales but dimension 0 has size 4");
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.t[1].q_dim = 4;
   st = syn_rt(&s, &g, &e);
   EXPECT_ERR(st, R50_ERR_MODEL, e, "quantized_dimension 4 out of range");
 
   /* graph output nobody produces */
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.t[5] = s.t[4];
   s.t[5].name = "orphan";
   s.g.n_tensors = 6;
@@ -808,7 +739,7 @@ static void test_synthetic(void) {
   EXPECT_ERR(st, R50_ERR_MODEL, e, "tensor 5 'orphan', which no operator produces");
 
   /* dangling input: op 1 reads a never-produced tensor */
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.t[5] = s.t[3];
   s.t[5].name = "dangling";
   s.g.n_tensors = 6;
@@ -818,7 +749,7 @@ static void test_synthetic(void) {
   CHECK(has(&e, "operator 1 (MAX_POOL_2D)"));
 
   /* cycle: ops swapped (pool before conv) */
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   {
     r50_op tmp = s.op[0];
     s.op[0] = s.op[1];
@@ -828,24 +759,24 @@ static void test_synthetic(void) {
   EXPECT_ERR(st, R50_ERR_MODEL, e, "operator 0 (MAX_POOL_2D): input 0 is tensor 3 'conv'");
 
   /* optional input -1 accepted, -2 refused; -1 as an output refused */
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.io[0][0][2] = -1;
   st = syn_rt(&s, &g, &e);
   CHECK_MSG(st == R50_OK && g.ops[0].inputs[2] == -1, "%s", e.msg);
   s.io[0][0][2] = -2;
   st = syn_rt(&s, &g, &e);
   EXPECT_ERR(st, R50_ERR_MODEL, e, "input index -2 out of range");
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.io[1][1][0] = -1;
   st = syn_rt(&s, &g, &e);
   EXPECT_ERR(st, R50_ERR_MODEL, e, "output index -1 out of range");
 
   /* graph input index out of range; no outputs */
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.gin[0] = 7;
   st = syn_rt(&s, &g, &e);
   EXPECT_ERR(st, R50_ERR_MODEL, e, "inputs 0: tensor index 7 out of range");
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.g.n_outputs = 0;
   st = syn_rt(&s, &g, &e);
   EXPECT_ERR(st, R50_ERR_MODEL, e, "subgraph 0 has no outputs");
@@ -853,11 +784,11 @@ static void test_synthetic(void) {
   /* rank above R50_MAX_DIMS is written as 6 dims by the writer; rank via patch
    * is covered by the fuzzers. Unknown builtin codes are not the reader's
    * business: they read fine and the runtime refuses them. */
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.op[1].type = 150; /* GELU */
   st = syn_rt(&s, &g, &e);
   CHECK_MSG(st == R50_OK && g.ops[1].type == 150, "%s", e.msg);
-  syn_init(&s);
+  syn_init(&s, "synthetic");
   s.op[1].type = 1000;
   st = syn_rt(&s, &g, &e);
   CHECK_MSG(st == R50_OK && g.ops[1].type == 1000, "%s", e.msg);
@@ -868,7 +799,7 @@ static void test_synthetic(void) {
   {
     static _Alignas(16) uint8_t file[4096];
     size_t len;
-    syn_init(&s);
+    syn_init(&s, "synthetic");
     s.op[0].opt.conv.stride_w = 3;
     CHECK(r50_tflite_write(&s.g, 0, file, sizeof file, &len, &e) == R50_OK);
     nav v;
@@ -894,7 +825,7 @@ static void test_synthetic(void) {
   {
     static _Alignas(16) uint8_t file[8192];
     size_t len;
-    syn_init(&s);
+    syn_init(&s, "synthetic");
     CHECK(r50_tflite_write(&s.g, R50_TFLITE_WRITE_EXTERNAL_DATA, file, sizeof file, &len, &e) == R50_OK);
     st = rd(file, len, &g, &e);
     CHECK_MSG(st == R50_OK, "%s", e.msg);
