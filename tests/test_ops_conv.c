@@ -15,18 +15,13 @@
 #include <string.h>
 
 #include "check.h"
+#define TRAND_SEED 0x9E3779B97F4A7C15ull
+#include "trand.h"
+#include "oracle_act.h"
 #include "kernels/quant.h"
 #include "tgraph.h"
 
 /* ---- deterministic random ---- */
-static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
-static uint32_t rnd(void) {
-  g_rng ^= g_rng << 13;
-  g_rng ^= g_rng >> 7;
-  g_rng ^= g_rng << 17;
-  return (uint32_t)(g_rng >> 16);
-}
-static int32_t rint_in(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 static float rfloat(float lo, float hi) { return lo + (hi - lo) * (float)(rnd() & 0xFFFFFF) / 16777216.0f; }
 static int32_t pick(const int32_t *v, int n) { return v[rnd() % (uint32_t)n]; }
 
@@ -44,28 +39,6 @@ static int64_t o_out_size(int valid, int64_t in, int64_t f, int64_t s, int64_t d
 static int64_t o_pad(int64_t in, int64_t f, int64_t s, int64_t d, int64_t out) {
   int64_t eff = (f - 1) * d + 1, t = (out - 1) * s + eff - in;
   return t > 0 ? t / 2 : 0;
-}
-static void o_act_q(int act, float scale, int32_t zp, int32_t *lo, int32_t *hi) {
-  *lo = -128;
-  *hi = 127;
-  int32_t z = zp + (int32_t)roundf(0.0f / scale);
-  if (act == R50_ACT_RELU || act == R50_ACT_RELU6) *lo = z > -128 ? z : -128;
-  if (act == R50_ACT_RELU6) {
-    int32_t six = zp + (int32_t)roundf(6.0f / scale);
-    *hi = six < 127 ? six : 127;
-  }
-  if (act == R50_ACT_RELU_N1_TO_1) {
-    int32_t a = zp + (int32_t)roundf(-1.0f / scale), b = zp + (int32_t)roundf(1.0f / scale);
-    *lo = a > -128 ? a : -128;
-    *hi = b < 127 ? b : 127;
-  }
-}
-static void o_act_f(int act, float *lo, float *hi) {
-  *lo = -INFINITY;
-  *hi = INFINITY;
-  if (act == R50_ACT_RELU) *lo = 0.0f;
-  if (act == R50_ACT_RELU6) { *lo = 0.0f; *hi = 6.0f; }
-  if (act == R50_ACT_RELU_N1_TO_1) { *lo = -1.0f; *hi = 1.0f; }
 }
 static int8_t o_requant(int64_t acc, double eff, int32_t out_zp, int32_t lo, int32_t hi) {
   int32_t m, s;
@@ -95,29 +68,29 @@ static void random_case(conv_case *c, int dw, int is_float) {
   memset(c, 0, sizeof *c);
   c->dw = dw;
   c->is_float = is_float;
-  c->batch = rint_in(1, 2);
-  c->in_h = rint_in(1, 11);
-  c->in_w = rint_in(1, 11);
+  c->batch = rnd_range(1, 2);
+  c->in_h = rnd_range(1, 11);
+  c->in_w = rnd_range(1, 11);
   c->in_c = pick(k_chans, 4);
   c->fh = pick(k_ksizes, 4);
   c->fw = rnd() % 3 ? c->fh : pick(k_ksizes, 4);
-  c->stride_h = rint_in(1, 3);
-  c->stride_w = rnd() % 2 ? c->stride_h : rint_in(1, 3);
-  c->dil_h = rint_in(1, 2);
-  c->dil_w = rnd() % 2 ? c->dil_h : rint_in(1, 2);
+  c->stride_h = rnd_range(1, 3);
+  c->stride_w = rnd() % 2 ? c->stride_h : rnd_range(1, 3);
+  c->dil_h = rnd_range(1, 2);
+  c->dil_w = rnd() % 2 ? c->dil_h : rnd_range(1, 2);
   c->valid = (int32_t)(rnd() % 2);
   c->act = pick(k_acts, 4);
   c->has_bias = rnd() % 4 != 0;
   c->per_channel = (int32_t)(rnd() % 2);
   c->groups = 1;
   if (dw) {
-    c->dm = rint_in(1, 2);
+    c->dm = rnd_range(1, 2);
     c->out_c = c->in_c * c->dm;
   } else {
     c->out_c = pick(k_chans, 4);
     if (rnd() % 8 == 0 && c->in_c > 1) { /* grouped conv */
       c->groups = c->in_c;
-      c->out_c = c->in_c * rint_in(1, 2);
+      c->out_c = c->in_c * rnd_range(1, 2);
     }
   }
   static const int32_t zps[] = {-128, 127, 0, -5, 33};
@@ -155,15 +128,15 @@ static int run_conv_case(const conv_case *c) {
   void *bias = malloc((size_t)c->out_c * 4);
   for (size_t i = 0; i < n_in; i++) {
     if (c->is_float) ((float *)in)[i] = rfloat(-2.0f, 2.0f);
-    else ((int8_t *)in)[i] = (int8_t)rint_in(-128, 127);
+    else ((int8_t *)in)[i] = (int8_t)rnd_range(-128, 127);
   }
   for (size_t i = 0; i < n_w; i++) {
     if (c->is_float) ((float *)w)[i] = rfloat(-1.0f, 1.0f);
-    else ((int8_t *)w)[i] = (int8_t)(rnd() % 50 == 0 ? -128 : rint_in(-127, 127));
+    else ((int8_t *)w)[i] = (int8_t)(rnd() % 50 == 0 ? -128 : rnd_range(-127, 127));
   }
   for (int32_t i = 0; i < c->out_c; i++) {
     if (c->is_float) ((float *)bias)[i] = rfloat(-1.0f, 1.0f);
-    else ((int32_t *)bias)[i] = rint_in(-60000, 60000);
+    else ((int32_t *)bias)[i] = rnd_range(-60000, 60000);
   }
   float w_scales[64];
   int64_t w_zps[64];
@@ -305,8 +278,8 @@ static void sweep_conv(void) {
 /* ---- FULLY_CONNECTED ---- */
 static void run_fc_case(int is_float, int keep, int per_channel, int has_bias, int32_t act,
                         int32_t in_zp, int32_t out_zp, int mag) {
-  const int32_t batch = rint_in(1, 3), depth = pick(k_chans, 4) * rint_in(1, 20);
-  const int32_t units = pick(k_chans, 4) * rint_in(1, 3);
+  const int32_t batch = rnd_range(1, 3), depth = pick(k_chans, 4) * rnd_range(1, 20);
+  const int32_t units = pick(k_chans, 4) * rnd_range(1, 3);
   const r50_dtype dt = is_float ? R50_DTYPE_FLOAT32 : R50_DTYPE_INT8;
   const size_t es = is_float ? 4 : 1;
   tgraph *tg = new_tg(R50_OP_FULLY_CONNECTED);
@@ -324,15 +297,15 @@ static void run_fc_case(int is_float, int keep, int per_channel, int has_bias, i
   void *expect = malloc(n_out * es), *bias = malloc((size_t)units * 4);
   for (size_t i = 0; i < n_in; i++) {
     if (is_float) ((float *)in)[i] = rfloat(-2, 2);
-    else ((int8_t *)in)[i] = (int8_t)rint_in(-128, 127);
+    else ((int8_t *)in)[i] = (int8_t)rnd_range(-128, 127);
   }
   for (size_t i = 0; i < n_w; i++) {
     if (is_float) ((float *)w)[i] = rfloat(-1, 1);
-    else ((int8_t *)w)[i] = (int8_t)rint_in(-127, 127);
+    else ((int8_t *)w)[i] = (int8_t)rnd_range(-127, 127);
   }
   for (int32_t i = 0; i < units; i++) {
     if (is_float) ((float *)bias)[i] = rfloat(-1, 1);
-    else ((int32_t *)bias)[i] = rint_in(-30000, 30000);
+    else ((int32_t *)bias)[i] = rnd_range(-30000, 30000);
   }
   float in_s = rfloat(0.01f, 0.1f), w0 = rfloat(0.002f, 0.03f);
   float target = mag == 0 ? rfloat(1e-6f, 1e-4f) : mag == 1 ? rfloat(0.5f, 1.5f) : rfloat(1.5f, 30.f);

@@ -11,17 +11,12 @@
 #include <string.h>
 
 #include "check.h"
+#define TRAND_SEED 0x243F6A8885A308D3ull
+#include "trand.h"
+#include "oracle_act.h"
 #include "kernels/quant.h"
 #include "tgraph.h"
 
-static uint64_t g_rng = 0x243F6A8885A308D3ull;
-static uint32_t rnd(void) {
-  g_rng ^= g_rng << 13;
-  g_rng ^= g_rng >> 7;
-  g_rng ^= g_rng << 17;
-  return (uint32_t)(g_rng >> 16);
-}
-static int32_t rint_in(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 static float rfloat(float lo, float hi) { return lo + (hi - lo) * (float)(rnd() & 0xFFFFFF) / 16777216.0f; }
 
 static tgraph *new_tg(int32_t type) {
@@ -33,36 +28,14 @@ static int has(const tgraph *tg, const char *phrase) { return strstr(tg->err.msg
 
 static const int32_t k_acts[] = {R50_ACT_NONE, R50_ACT_RELU, R50_ACT_RELU6, R50_ACT_RELU_N1_TO_1};
 
-static void o_act_q(int act, float scale, int32_t zp, int32_t *lo, int32_t *hi) {
-  *lo = -128;
-  *hi = 127;
-  int32_t z = zp;
-  if (act == R50_ACT_RELU || act == R50_ACT_RELU6) *lo = z > -128 ? z : -128;
-  if (act == R50_ACT_RELU6) {
-    int32_t six = zp + (int32_t)roundf(6.0f / scale);
-    *hi = six < 127 ? six : 127;
-  }
-  if (act == R50_ACT_RELU_N1_TO_1) {
-    int32_t a = zp + (int32_t)roundf(-1.0f / scale), b = zp + (int32_t)roundf(1.0f / scale);
-    *lo = a > -128 ? a : -128;
-    *hi = b < 127 ? b : 127;
-  }
-}
-static void o_act_f(int act, float *lo, float *hi) {
-  *lo = -INFINITY;
-  *hi = INFINITY;
-  if (act == R50_ACT_RELU) *lo = 0.0f;
-  if (act == R50_ACT_RELU6) { *lo = 0.0f; *hi = 6.0f; }
-  if (act == R50_ACT_RELU_N1_TO_1) { *lo = -1.0f; *hi = 1.0f; }
-}
 
 /* ---- pooling ---- */
 static void run_pool_case(int is_max, int is_float) {
-  const int32_t batch = rint_in(1, 2), H = rint_in(1, 12), W = rint_in(1, 12);
+  const int32_t batch = rnd_range(1, 2), H = rnd_range(1, 12), W = rnd_range(1, 12);
   static const int32_t chans[] = {1, 3, 5, 17};
   const int32_t C = chans[rnd() % 4];
-  const int32_t fh = rnd() % 5 == 0 ? 7 : rint_in(1, 4), fw = rnd() % 2 ? fh : rint_in(1, 4);
-  const int32_t sh = rint_in(1, 3), sw = rnd() % 2 ? sh : rint_in(1, 3);
+  const int32_t fh = rnd() % 5 == 0 ? 7 : rnd_range(1, 4), fw = rnd() % 2 ? fh : rnd_range(1, 4);
+  const int32_t sh = rnd_range(1, 3), sw = rnd() % 2 ? sh : rnd_range(1, 3);
   const int valid = (int)(rnd() % 2);
   const int32_t act = k_acts[rnd() % 4];
   static const int32_t zps[] = {-128, 127, 0, 3};
@@ -77,7 +50,7 @@ static void run_pool_case(int is_max, int is_float) {
   void *in = malloc(n_in * es), *out = malloc(n_out * es), *expect = malloc(n_out * es);
   for (size_t i = 0; i < n_in; i++) {
     if (is_float) ((float *)in)[i] = rfloat(-8.0f, 8.0f);
-    else ((int8_t *)in)[i] = (int8_t)rint_in(-128, 127);
+    else ((int8_t *)in)[i] = (int8_t)rnd_range(-128, 127);
   }
   tgraph *tg = new_tg(is_max ? R50_OP_MAX_POOL_2D : R50_OP_AVERAGE_POOL_2D);
   const int32_t in_dims[4] = {batch, H, W, C}, out_dims[4] = {batch, oh, ow, C};
@@ -157,21 +130,21 @@ static void run_pool_case(int is_max, int is_float) {
 
 /* ---- MEAN ---- */
 static void run_mean_case(int is_float, int mode_hint) {
-  int32_t nd = rint_in(1, 4);
+  int32_t nd = rnd_range(1, 4);
   int32_t dims[4];
-  for (int d = 0; d < nd; d++) dims[d] = rint_in(1, 6);
+  for (int d = 0; d < nd; d++) dims[d] = rnd_range(1, 6);
   int32_t axes[6], n_axes;
   int keep = (int)(rnd() % 2);
   if (mode_hint == 0) { /* 4-D over H,W: the global-average-pool shape of CNNs */
     nd = 4;
-    for (int d = 0; d < 4; d++) dims[d] = rint_in(1, 9);
+    for (int d = 0; d < 4; d++) dims[d] = rnd_range(1, 9);
     n_axes = 2;
     axes[0] = rnd() % 2 ? 1 : 2;
     axes[1] = 3 - axes[0];
     keep = (int)(rnd() % 4 != 0);
   } else {
-    n_axes = rint_in(1, 3);
-    for (int i = 0; i < n_axes; i++) axes[i] = rint_in(-nd, nd - 1); /* negatives, duplicates */
+    n_axes = rnd_range(1, 3);
+    for (int i = 0; i < n_axes; i++) axes[i] = rnd_range(-nd, nd - 1); /* negatives, duplicates */
   }
   int red[4] = {0, 0, 0, 0};
   for (int i = 0; i < n_axes; i++) red[axes[i] < 0 ? axes[i] + nd : axes[i]] = 1;
@@ -190,7 +163,7 @@ static void run_mean_case(int is_float, int mode_hint) {
   void *in = malloc(n_in * es), *out = malloc(n_out * es), *expect = malloc(n_out * es);
   for (size_t i = 0; i < n_in; i++) {
     if (is_float) ((float *)in)[i] = rfloat(-3.0f, 3.0f);
-    else ((int8_t *)in)[i] = (int8_t)rint_in(-128, 127);
+    else ((int8_t *)in)[i] = (int8_t)rnd_range(-128, 127);
   }
   static const int32_t zps[] = {-128, 127, 0, -7};
   int32_t in_zp = zps[rnd() % 4], out_zp = zps[rnd() % 4];
@@ -264,17 +237,17 @@ static void run_mean_case(int is_float, int mode_hint) {
 static void run_pad_case(int v2, int type_sel) {
   const r50_dtype dt = type_sel == 0 ? R50_DTYPE_INT8 : type_sel == 1 ? R50_DTYPE_FLOAT32 : R50_DTYPE_INT32;
   const size_t es = dt == R50_DTYPE_INT8 ? 1 : 4;
-  const int32_t nd = rint_in(1, 5);
+  const int32_t nd = rnd_range(1, 5);
   int32_t dims[5], pads[10], out_dims[5];
   size_t n_in = 1, n_out = 1;
   for (int d = 0; d < nd; d++) {
-    dims[d] = rint_in(1, 5);
-    pads[2 * d] = rnd() % 3 ? rint_in(0, 3) : 0;
-    pads[2 * d + 1] = rnd() % 3 ? rint_in(0, 3) : 0;
+    dims[d] = rnd_range(1, 5);
+    pads[2 * d] = rnd() % 3 ? rnd_range(0, 3) : 0;
+    pads[2 * d + 1] = rnd() % 3 ? rnd_range(0, 3) : 0;
   }
   /* a third of the cases leave trailing dims unpadded (the kernel merges them
    * into longer rows, e.g. NHWC padded in H and W only) */
-  const int32_t unpadded = rnd() % 3 == 0 ? rint_in(1, nd) : 0;
+  const int32_t unpadded = rnd() % 3 == 0 ? rnd_range(1, nd) : 0;
   for (int d = nd - unpadded; d < nd; d++) pads[2 * d] = pads[2 * d + 1] = 0;
   for (int d = 0; d < nd; d++) {
     out_dims[d] = dims[d] + pads[2 * d] + pads[2 * d + 1];
@@ -286,7 +259,7 @@ static void run_pad_case(int v2, int type_sel) {
   uint8_t *in = (uint8_t *)malloc(n_in * es), *out = (uint8_t *)malloc(n_out * es);
   uint8_t *expect = (uint8_t *)malloc(n_out * es);
   for (size_t i = 0; i < n_in * es; i++) in[i] = (uint8_t)rnd();
-  const int32_t out_zp = rint_in(-128, 127);
+  const int32_t out_zp = rnd_range(-128, 127);
   const float scale = 0.05f;
   uint8_t value[4] = {0, 0, 0, 0};
   const int with_value = v2 && rnd() % 3 != 0;

@@ -8,17 +8,11 @@
 #include <string.h>
 
 #include "check.h"
+#define TRAND_SEED 777u
+#include "trand.h"
 #include "kernels/quant.h"
 #include "tgraph.h"
 
-static uint32_t g_rng = 777u;
-static uint32_t rnd(void) {
-  g_rng ^= g_rng << 13;
-  g_rng ^= g_rng >> 17;
-  g_rng ^= g_rng << 5;
-  return g_rng;
-}
-static int32_t rnd_range(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 
 static tgraph g_tg;
 
