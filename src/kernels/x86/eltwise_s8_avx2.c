@@ -38,9 +38,9 @@ typedef struct {
   int sat;  /* some multiplier is INT32_MIN: keep the saturation test */
   __m256i off1, off2, off_out, lo, hi;
   __m256i lsh, m1, r1, m2, r2, mo, lo_sh, ro; /* add/sub: lsh = left_shift; mul: lo_sh, ro */
-} vparams;
+} gparams;
 
-static inline __m256i elem8(const vparams *v, __m256i x1, __m256i x2) {
+static inline __m256i elem8(const gparams *v, __m256i x1, __m256i x2) {
   __m256i r;
   if (v->kind == 2) {
     const __m256i prod =
@@ -70,7 +70,7 @@ static inline void store8(int8_t *dst, __m256i v) {
 }
 
 /* Outer runs [k0, k1) of the broadcast walk (same order as R50_BCAST_WALK). */
-static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
+static void walk_generic(const gparams *v, const r50_bcast *b, const int8_t *in1, const int8_t *in2,
                  int8_t *out, size_t k0, size_t k1, size_t i0, size_t i1) {
   const int32_t nd = b->ndim;
   const size_t inner = (size_t)b->dims[nd - 1];
@@ -99,27 +99,71 @@ static void walk(const vparams *v, const r50_bcast *b, const int8_t *in1, const 
   }
 }
 
+/* ---- fast path (eltwise_s8_fast_impl.h) on 8 lanes ---- */
+typedef __m256i V;
+#define VW 8
+#define V_SET1(x) _mm256_set1_epi32(x)
+#define V_ADD _mm256_add_epi32
+#define V_SUB _mm256_sub_epi32
+#define V_MULLO _mm256_mullo_epi32
+#define V_SRA _mm256_sra_epi32
+#define V_SLL _mm256_sll_epi32
+#define V_SRAI31(v) _mm256_srai_epi32(v, 31)
+#define V_LD8(p) _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(p)))
+#define V_LD32(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define V_ST32(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), v)
+
+/* floor((x * mo + 2^30) / 2^31): even lanes from the low half of the 64-bit
+ * products, odd lanes from the high half (mo is a broadcast) */
+static inline __m256i v_srdhm(__m256i x, __m256i mo) {
+  const __m256i nudge = _mm256_set1_epi64x(1LL << 30);
+  const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, mo), nudge), 31);
+  const __m256i odd =
+      _mm256_slli_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), mo), nudge), 1);
+  return _mm256_blend_epi32(even, odd, 0xAA);
+}
+
+static inline __m256i v_rnd_any(__m256i h, __m256i mask, __m256i thr1, __m128i r) {
+  const __m256i rem = _mm256_and_si256(h, mask);
+  const __m256i thr = _mm256_sub_epi32(thr1, _mm256_srai_epi32(h, 31));
+  return _mm256_sub_epi32(_mm256_sra_epi32(h, r), _mm256_cmpgt_epi32(rem, thr));
+}
+
+/* VPACKSSDW/VPACKSSWB interleave the four vectors per 128-bit lane (lane j =
+ * r0_j r1_j r2_j r3_j); VPERMD restores the element order. */
+static inline void v_store4(int8_t *d, const __m256i r[4], __m256i lo8, __m256i hi8) {
+  const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(r[0], r[1]), _mm256_packs_epi32(r[2], r[3]));
+  p = _mm256_permutevar8x32_epi32(p, perm);
+  _mm256_storeu_si256((__m256i *)(void *)d, _mm256_min_epi8(_mm256_max_epi8(p, lo8), hi8));
+}
+
+#include "eltwise_s8_fast_impl.h"
+
 #include "../eltwise_split_impl.h"
 
 static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
                    int8_t *out, int kind, const r50_parallel *par) {
-  vparams v;
-  v.kind = kind;
-  v.sat = p->in1_mult == INT32_MIN || p->in2_mult == INT32_MIN || p->out_mult == INT32_MIN;
-  v.off1 = _mm256_set1_epi32(p->in1_offset);
-  v.off2 = _mm256_set1_epi32(p->in2_offset);
-  v.off_out = _mm256_set1_epi32(p->out_offset);
-  v.lo = _mm256_set1_epi32(p->act_min);
-  v.hi = _mm256_set1_epi32(p->act_max);
-  v.lsh = _mm256_set1_epi32(p->left_shift);
-  v.m1 = _mm256_set1_epi32(p->in1_mult);
-  v.r1 = _mm256_set1_epi32(-p->in1_shift);
-  v.m2 = _mm256_set1_epi32(p->in2_mult);
-  v.r2 = _mm256_set1_epi32(-p->in2_shift);
-  v.mo = _mm256_set1_epi32(p->out_mult);
-  v.ro = _mm256_set1_epi32(-p->out_shift);
-  v.lo_sh = _mm256_setzero_si256();
-  run(&v, &p->bc, in1, in2, out, par);
+  vparams w;
+  memset(&w, 0, sizeof w);
+  fast_setup_addsub(&w, p, kind);
+  gparams *v = &w.g;
+  v->kind = kind;
+  v->sat = p->in1_mult == INT32_MIN || p->in2_mult == INT32_MIN || p->out_mult == INT32_MIN;
+  v->off1 = _mm256_set1_epi32(p->in1_offset);
+  v->off2 = _mm256_set1_epi32(p->in2_offset);
+  v->off_out = _mm256_set1_epi32(p->out_offset);
+  v->lo = _mm256_set1_epi32(p->act_min);
+  v->hi = _mm256_set1_epi32(p->act_max);
+  v->lsh = _mm256_set1_epi32(p->left_shift);
+  v->m1 = _mm256_set1_epi32(p->in1_mult);
+  v->r1 = _mm256_set1_epi32(-p->in1_shift);
+  v->m2 = _mm256_set1_epi32(p->in2_mult);
+  v->r2 = _mm256_set1_epi32(-p->in2_shift);
+  v->mo = _mm256_set1_epi32(p->out_mult);
+  v->ro = _mm256_set1_epi32(-p->out_shift);
+  v->lo_sh = _mm256_setzero_si256();
+  run(&w, &p->bc, in1, in2, out, par);
 }
 
 void r50_add_s8__avx2(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
@@ -134,19 +178,22 @@ void r50_sub_s8__avx2(const r50_addsub_s8_params *p, const int8_t *in1, const in
 
 void r50_mul_s8__avx2(const r50_mul_s8_params *p, const int8_t *in1, const int8_t *in2,
                             int8_t *out, const r50_parallel *par) {
-  vparams v;
-  v.kind = 2;
-  v.sat = p->out_mult == INT32_MIN;
-  v.off1 = _mm256_set1_epi32(p->in1_offset);
-  v.off2 = _mm256_set1_epi32(p->in2_offset);
-  v.off_out = _mm256_set1_epi32(p->out_offset);
-  v.lo = _mm256_set1_epi32(p->act_min);
-  v.hi = _mm256_set1_epi32(p->act_max);
-  v.mo = _mm256_set1_epi32(p->out_mult);
-  v.lo_sh = _mm256_set1_epi32(p->out_shift > 0 ? p->out_shift : 0);
-  v.ro = _mm256_set1_epi32(p->out_shift > 0 ? 0 : -p->out_shift);
-  v.lsh = v.m1 = v.r1 = v.m2 = v.r2 = _mm256_setzero_si256();
-  run(&v, &p->bc, in1, in2, out, par);
+  vparams w;
+  memset(&w, 0, sizeof w);
+  fast_setup_mul(&w, p);
+  gparams *v = &w.g;
+  v->kind = 2;
+  v->sat = p->out_mult == INT32_MIN;
+  v->off1 = _mm256_set1_epi32(p->in1_offset);
+  v->off2 = _mm256_set1_epi32(p->in2_offset);
+  v->off_out = _mm256_set1_epi32(p->out_offset);
+  v->lo = _mm256_set1_epi32(p->act_min);
+  v->hi = _mm256_set1_epi32(p->act_max);
+  v->mo = _mm256_set1_epi32(p->out_mult);
+  v->lo_sh = _mm256_set1_epi32(p->out_shift > 0 ? p->out_shift : 0);
+  v->ro = _mm256_set1_epi32(p->out_shift > 0 ? 0 : -p->out_shift);
+  v->lsh = v->m1 = v->r1 = v->m2 = v->r2 = _mm256_setzero_si256();
+  run(&w, &p->bc, in1, in2, out, par);
 }
 
 #else
