@@ -28,12 +28,16 @@ for line in text[start:].splitlines():
     if "libr50" in obj:
         who = "r50 core (" + re.sub(r".*\((.*)\)", r"\1", obj) + ")"
         who = "r50 run-time core"
+    elif f"{name}-ops.o" in obj:
+        who = "r50 run-time core"  # the per-model op table (ops_table.py) replacing registry.o
     elif f"{name}-model.o" in obj:
         who = "generated model tables (NAME.c)"
     elif f"{name}-weights.o" in obj:
         who = "weights (.r50_weights)"
-    elif re.search(r"(startup|semihost|fmt|-main)\.o", obj):
-        who = "firmware harness (startup, semihosting, snprintf, golden runner)"
+    elif re.search(r"/fmt\.o", obj):
+        who = "integer snprintf (fmt.c: the runtime's error messages)"
+    elif re.search(r"(startup|semihost|-main|-fp)\.o", obj):
+        who = "firmware harness (startup, semihosting, golden runner)"
     else:
         who = "C runtime (libc, libm, libgcc)"
     if sec.startswith((".text", ".rodata", ".ARM")):

@@ -184,10 +184,12 @@ __attribute__((noinline)) static void addsub_run10(const addsub_ctx *k, const in
                                                    const int8_t *b, int8_t *d, size_t n) {
   addsub_run(k, a, b, d, n, 1, 0);
 }
-__attribute__((noinline)) static void addsub_run0x(const addsub_ctx *k, const int8_t *a,
-                                                   const int8_t *b, int8_t *d, size_t n, int ib) {
-  if (ib) addsub_run(k, a, b, d, n, 0, 1);
-  else addsub_run(k, a, b, d, n, 0, 0);
+/* both inputs constant in the run: one value */
+__attribute__((noinline)) static void addsub_run00(const addsub_ctx *k, const int8_t *a,
+                                                   const int8_t *b, int8_t *d, size_t n) {
+  int8_t v;
+  addsub_run(k, a, b, &v, 1, 0, 0);
+  memset(d, v, n);
 }
 
 static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
@@ -222,9 +224,14 @@ static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_
   k.rz = (int32_t)(1u << (eo - 1)) + p->out_offset * (1 << eo);
   k.lo4 = rep4(p->act_min);
   k.hi4 = rep4(p->act_max);
+  /* the sum of the two table values is symmetric: a constant input 1 runs as input 2
+   * (kx: the tables swapped) */
+  addsub_ctx kx = k;
+  kx.t1 = t2;
+  kx.t2 = t1;
 #define ADDSUB_RUN(a, b, d, n, ia, ib) \
   ((ia) ? ((ib) ? addsub_run11(&k, a, b, d, n) : addsub_run10(&k, a, b, d, n)) \
-        : addsub_run0x(&k, a, b, d, n, ib))
+        : ((ib) ? addsub_run10(&kx, b, a, d, n) : addsub_run00(&k, a, b, d, n)))
   WALK(&p->bc, in1, in2, out, ADDSUB_RUN);
 #undef ADDSUB_RUN
 }
@@ -284,10 +291,11 @@ __attribute__((noinline)) static void mul_run10(const mul_ctx *k, const int8_t *
                                                 int8_t *d, size_t n) {
   mul_run(k, a, b, d, n, 1, 0);
 }
-__attribute__((noinline)) static void mul_run0x(const mul_ctx *k, const int8_t *a, const int8_t *b,
-                                                int8_t *d, size_t n, int ib) {
-  if (ib) mul_run(k, a, b, d, n, 0, 1);
-  else mul_run(k, a, b, d, n, 0, 0);
+__attribute__((noinline)) static void mul_run00(const mul_ctx *k, const int8_t *a, const int8_t *b,
+                                                int8_t *d, size_t n) {
+  int8_t v;
+  mul_run(k, a, b, &v, 1, 0, 0);
+  memset(d, v, n);
 }
 
 void r50_mul_s8_dsp(const r50_mul_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out) {
@@ -311,9 +319,15 @@ void r50_mul_s8_dsp(const r50_mul_s8_params *p, const int8_t *in1, const int8_t 
   k.rz = (e > 0 ? (int32_t)(1u << (e - 1)) : 0) + p->out_offset * (1 << e);
   k.lo4 = rep4(p->act_min);
   k.hi4 = rep4(p->act_max);
+  /* the product is symmetric: a constant input 1 runs as input 2 (kx: offsets swapped) */
+  mul_ctx kx = k;
+  kx.o1 = k.o2;
+  kx.o2 = k.o1;
+  kx.off1 = k.off2;
+  kx.off2 = k.off1;
 #define MUL_RUN(a, b, d, n, ia, ib) \
   ((ia) ? ((ib) ? mul_run11(&k, a, b, d, n) : mul_run10(&k, a, b, d, n)) \
-        : mul_run0x(&k, a, b, d, n, ib))
+        : ((ib) ? mul_run10(&kx, b, a, d, n) : mul_run00(&k, a, b, d, n)))
   WALK(&p->bc, in1, in2, out, MUL_RUN);
 #undef MUL_RUN
 }
