@@ -55,6 +55,29 @@ static inline __m512i requant(int sat, __m512i acc, __m512i mult, __m512i lsh, _
   return _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
 }
 
+/* mbqm with the per-channel constants hoisted out of the row loop: mo = mult
+ * >> 32 (odd lanes), msk = 2^rsh - 1, half = msk >> 1; lsh only when some
+ * channel shifts left. */
+static inline __m512i mbqm_pre(int sat, int use_lsh, __m512i acc, __m512i mult, __m512i mo,
+                               __m512i lsh, __m512i rsh, __m512i msk, __m512i half) {
+  const __m512i x = use_lsh ? _mm512_sllv_epi32(acc, lsh) : acc;
+  const __m512i nudge = _mm512_set1_epi64(1LL << 30);
+  __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, mult), nudge);
+  __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), mo), nudge);
+  even = _mm512_srli_epi64(even, 31);
+  odd = _mm512_slli_epi64(odd, 1);
+  __m512i h = _mm512_mask_blend_epi32(0xAAAA, even, odd);
+  if (sat) {
+    const __m512i imin = _mm512_set1_epi32(INT32_MIN);
+    const __mmask16 s = _mm512_cmpeq_epi32_mask(x, imin) & _mm512_cmpeq_epi32_mask(mult, imin);
+    h = _mm512_mask_mov_epi32(h, s, _mm512_set1_epi32(INT32_MAX));
+  }
+  const __m512i rem = _mm512_and_si512(h, msk);
+  const __m512i thr = _mm512_sub_epi32(half, _mm512_srai_epi32(h, 31));
+  const __m512i v = _mm512_srav_epi32(h, rsh);
+  return _mm512_mask_add_epi32(v, _mm512_cmpgt_epi32_mask(rem, thr), v, _mm512_set1_epi32(1));
+}
+
 void r50_requant16__avx512vnni(const int32_t *acc, const int32_t *mult, const int32_t *shift,
                                int32_t off, int32_t lo, int32_t hi, int32_t *out) {
   int32_t l[16], r[16];
@@ -155,12 +178,16 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
   const int32_t left = out_c - n0;
   __m512i acc[MR][4] = {{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23},
                         {c30, c31, c32, c33}, {c40, c41, c42, c43}, {c50, c51, c52, c53}};
-  __m512i bias[4], mult[4], lsh[4], rsh[4];
+  __m512i bias[4], mult[4], lsh[4], rsh[4], mo[4], msk[4], half[4];
+  const __m512i one = _mm512_set1_epi32(1);
   for (int32_t i = 0; i < 4; i++) {
     bias[i] = _mm512_loadu_si512(c->bias + n0 + 16 * i);
     mult[i] = _mm512_loadu_si512(c->mult + n0 + 16 * i);
     lsh[i] = _mm512_loadu_si512(c->lsh + n0 + 16 * i);
     rsh[i] = _mm512_loadu_si512(c->rsh + n0 + 16 * i);
+    mo[i] = _mm512_srli_epi64(mult[i], 32);
+    msk[i] = _mm512_sub_epi32(_mm512_sllv_epi32(one, rsh[i]), one);
+    half[i] = _mm512_srli_epi32(msk[i], 1);
   }
   /* int32 -> int16 (saturating) + offset (saturating) -> int8 (saturating) ->
    * [act_min, act_max] equals clamp(v + offset) for int8 offsets and ranges:
@@ -186,7 +213,8 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
   for (int32_t r = 0; r < mr; r++) {
     __m512i v[4];
     for (int32_t i = 0; i < 4; i++)
-      v[i] = mbqm(c->sat, _mm512_add_epi32(acc[r][i], bias[i]), mult[i], lsh[i], rsh[i]);
+      v[i] = mbqm_pre(c->sat, c->lsh_any, _mm512_add_epi32(acc[r][i], bias[i]), mult[i], mo[i], lsh[i],
+                      rsh[i], msk[i], half[i]);
     const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(v[0], v[1]), off16);
     const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(v[2], v[3]), off16);
     __m512i b = _mm512_permutexvar_epi32(order, _mm512_packs_epi16(p01, p23));

@@ -41,6 +41,7 @@ typedef struct {
                             when every window is inside the image, else gathered likewise */
   int32_t win;
   int32_t sat;           /* some multiplier is INT32_MIN (never from QuantizeMultiplier) */
+  int32_t lsh_any;       /* some channel has a left shift (multiplier > 1) */
   const int8_t *w;       /* packed weights */
   const int32_t *bias;   /* [Np] effective bias (bias + offset * sum w) */
   const int32_t *mult;   /* [Np] */

@@ -12,7 +12,8 @@
 #include "conv_s8_x86.h"
 
 /* Work split shared by the ISA files: `rows` rows in blocks of a multiple of
- * mr, times n_panels channel panels; about 4 tasks per thread. */
+ * mr, times n_panels channel panels; about 8 tasks per thread (the pool hands
+ * tasks out one by one, so small tasks even out the threads' finishing times). */
 typedef struct {
   int32_t n_rb, rb_rows;
 } x86_split;
@@ -25,7 +26,7 @@ static inline x86_split x86_conv_split(int32_t rows, int32_t n_panels, int32_t m
     return s;
   }
   const int32_t tiles = (rows + mr - 1) / mr;
-  int32_t want = (threads * 4 + n_panels - 1) / n_panels;
+  int32_t want = (threads * 8 + n_panels - 1) / n_panels;
   if (want > tiles) want = tiles;
   if (want < 1) want = 1;
   s.rb_rows = (tiles + want - 1) / want * mr;
@@ -66,6 +67,7 @@ static inline void x86_conv_requant_arrays(r50_conv_s8_x86 *c, const int8_t *fil
     mult[n] = p->q.out_mult[n];
     if (mult[n] == INT32_MIN) c->sat = 1;
     lsh[n] = s > 0 ? s : 0;
+    if (s > 0) c->lsh_any = 1;
     rsh[n] = s > 0 ? 0 : -s;
   }
 }
