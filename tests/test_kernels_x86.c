@@ -359,9 +359,9 @@ static void test_addin_fixed(void) {
             const int32_t a = (int32_t)((uint32_t)(x + off) << L);
             const int32_t want = r50_rdbypot(r50_srdhm(a, m), r);
             n++;
-            if (r50_addin_fixed_eval(&q, x) != want && bad++ < 5)
+            if (r50_addin_fixed_eval(&q, x, 1) != want && bad++ < 5)
               fprintf(stderr, "  addin L %d m %d r %d off %d x %d: %d, want %d\n", (int)L, (int)m,
-                      (int)r, (int)off, (int)x, (int)r50_addin_fixed_eval(&q, x), (int)want);
+                      (int)r, (int)off, (int)x, (int)r50_addin_fixed_eval(&q, x, 1), (int)want);
           }
         }
       }
@@ -371,8 +371,11 @@ static void test_addin_fixed(void) {
   CHECK(used > 1000);
   /* out of its range it declines (the kernels then use 64-bit products) */
   r50_addin_fixed q;
-  CHECK(!r50_addin_fixed_init(&q, 0, 1 << 30, 0, 24) && !r50_addin_fixed_init(&q, 0, 1 << 30, 0, 7));
-  CHECK(!r50_addin_fixed_init(&q, 0, 1 << 30, 1, 20) && !r50_addin_fixed_init(&q, 400, 1 << 30, 0, 20));
+  CHECK(!r50_addin_fixed_init(&q, 0, 1 << 30, 0, 24) && !r50_addin_fixed_init(&q, 0, 1 << 30, 1, 20));
+  CHECK(!r50_addin_fixed_init(&q, 400, 1 << 30, 0, 20) && !r50_addin_fixed_init(&q, 0, (1 << 30) + 1, 0, 20));
+  CHECK(!r50_addin_fixed_init(&q, 0, 1 << 30, -25, 20) && !r50_addin_fixed_init(&q, 0, 1 << 10, -1, 20));
+  CHECK(r50_addin_fixed_init(&q, -3, 1 << 30, 0, 20) && q.var == R50_ADDIN_PURE);
+  CHECK(r50_addin_fixed_init(&q, 5, 0x5A827999, -1, 20) && q.var == R50_ADDIN_LIN);
   printf("exact ADD input rescale: %ld values (%ld parameter sets), %ld differ\n", n, used, bad);
 }
 

@@ -7,16 +7,22 @@
  *       gemmlowp's nudge 1 - 2^30 for negative products followed by a division
  *       truncating toward zero is the same floor; no saturation since a != INT32_MIN)
  *   s = RoundingDivideByPOT(h, r)                (r = -shift >= 0)
- * which needs a 64-bit product. With S = 31 - L and a = t * 2^L exactly:
- *   h = floor((t*m*2^L + 2^30) / 2^31) = floor((t*m + 2^(S-1)) / 2^S)
- * and splitting m = mh * 2^S + ml (mh = m >> S arithmetic, 0 <= ml < 2^S):
- *   h = t*mh + floor((t*ml + 2^(S-1)) / 2^S)      (t*mh*2^S leaves the floor exactly)
- * Both products fit in int32 when T * 2^L < 2^29 (|t*mh| <= T * 2^L) and
- * T * 2^S + 2^(S-1) < 2^31; then |h| <= T * 2^L + 1 < 2^30 and, for r >= 1,
- * RoundingDivideByPOT is (h + 2^(r-1) + (h >> 31)) >> r without overflow
- * (round half away from zero: x = q*2^r + rem rounds up iff rem >= 2^(r-1) + [x < 0]).
- * When ml == 0 and r == 0 (the larger-scale input: multiplier 0.5 = 2^30 * 2^-31)
- * s = t * mh. |s| < 2^30 per input, so s1 +/- s2 cannot overflow either.
+ * which needs a 64-bit product. With S = 31 - L and a = t * 2^L exactly,
+ *   h = floor((t*m*2^L + 2^30) / 2^31) = floor((t*m + 2^(S-1)) / 2^S).
+ * r == 0 and m a multiple of 2^S (the larger-scale input: multiplier 0.5 =
+ * 2^30 * 2^-31): s = h = t * (m >> S)                              ("PURE").
+ * r >= 1: RoundingDivideByPOT(h, r) = floor((h + 2^(r-1) - [h < 0]) / 2^r)
+ * (x = q*2^r + rem rounds up iff rem >= 2^(r-1) + [x < 0]), and [h < 0] = [t < 0]
+ * when m > 2^(S-1). floor((floor(Y/2^S) + K) / 2^r) = floor((Y + K*2^S) / 2^(S+r))
+ * for integers, so with Q = S + r
+ *   s = floor((t*m + 2^(S-1) + 2^(Q-1) - [t < 0]*2^S) / 2^Q)
+ * and splitting m = mh*2^Q + ml (mh = m >> Q, 0 <= ml < 2^Q), t = x + offset:
+ *   s = x*mh + floor((x*ml + E - [x < -offset]*2^S) / 2^Q) + D            ("LIN")
+ *   E = offset*ml + 2^(S-1) + 2^(Q-1),  D = offset*mh
+ * (t*mh*2^Q leaves the floor exactly). Everything fits in int32 when
+ * T * 2^L < 2^29 and (T + 1) * 2^Q < 2^31; then |s| < 2^29 + 1, so s1 +/- s2
+ * cannot overflow either. The kernels add D (a constant) once per element
+ * pair, or fold it into the precomputed other operand.
  * tests/test_kernels_x86.c checks this form against the reference for every
  * int8 input and many multipliers, shifts and offsets, and the kernels built
  * on it for all 256 x 256 input pairs. */
@@ -26,13 +32,12 @@
 #include <stdint.h>
 
 enum {
-  R50_ADDIN_PURE = 0, /* ml == 0, r == 0: s = t * mh */
-  R50_ADDIN_RND = 1,  /* r >= 1: additive rounding */
-  R50_ADDIN_ANY = 2   /* r == 0, ml != 0: s = h */
+  R50_ADDIN_PURE = 0, /* s = x*mh + D */
+  R50_ADDIN_LIN = 1   /* s = x*mh + ((x*ml + E - [x < -off]*2^S) >> Q) + D */
 };
 
 typedef struct {
-  int32_t off, mh, ml, s, r, var;
+  int32_t off, mh, ml, e, d, s, q, var;
 } r50_addin_fixed;
 
 /* Fill q for one input (offset, multiplier, shift <= 0) and left shift L;
@@ -42,26 +47,36 @@ static inline int r50_addin_fixed_init(r50_addin_fixed *q, int32_t off, int32_t 
                                        int32_t shift, int32_t left_shift) {
   if (left_shift < 1 || left_shift > 30 || shift > 0 || shift < -31) return 0;
   const int64_t t_max = 128 + (off < 0 ? -(int64_t)off : (int64_t)off);
-  const int32_t s = 31 - left_shift;
+  const int32_t s = 31 - left_shift, r = -shift;
   if ((t_max << left_shift) >= (1LL << 29)) return 0;
-  if ((t_max << s) + (1LL << (s - 1)) >= (1LL << 31)) return 0;
   q->off = off;
-  q->mh = mult >> s;
-  q->ml = (int32_t)((uint32_t)mult & ((1u << s) - 1u));
   q->s = s;
-  q->r = -shift;
-  q->var = q->r >= 1 ? R50_ADDIN_RND : (q->ml == 0 ? R50_ADDIN_PURE : R50_ADDIN_ANY);
+  if (r == 0) {
+    if (((uint32_t)mult & ((1u << s) - 1u)) != 0) return 0;
+    q->var = R50_ADDIN_PURE;
+    q->q = 0;
+    q->mh = mult >> s;
+    q->ml = q->e = 0;
+    q->d = off * q->mh;
+    return 1;
+  }
+  const int32_t qs = s + r;
+  if (mult <= (1 << (s - 1)) || qs > 30 || ((t_max + 1) << qs) >= (1LL << 31)) return 0;
+  q->var = R50_ADDIN_LIN;
+  q->q = qs;
+  q->mh = mult >> qs;
+  q->ml = (int32_t)((uint32_t)mult & ((1u << qs) - 1u));
+  q->e = off * q->ml + (1 << (s - 1)) + (1 << (qs - 1));
+  q->d = off * q->mh;
   return 1;
 }
 
-/* The same arithmetic in scalar C, as the vector code does it lane by lane. */
-static inline int32_t r50_addin_fixed_eval(const r50_addin_fixed *q, int32_t x) {
-  const int32_t t = x + q->off;
-  int32_t h = t * q->mh;
-  if (q->var == R50_ADDIN_PURE) return h;
-  h += (t * q->ml + (1 << (q->s - 1))) >> q->s;
-  if (q->var == R50_ADDIN_ANY) return h;
-  return (h + (1 << (q->r - 1)) + (h >> 31)) >> q->r;
+/* The same arithmetic in scalar C, as the vector code does it lane by lane
+ * (without D when with_d is 0). */
+static inline int32_t r50_addin_fixed_eval(const r50_addin_fixed *q, int32_t x, int with_d) {
+  int32_t v = x * q->mh + (with_d ? q->d : 0);
+  if (q->var == R50_ADDIN_LIN) v += (x * q->ml + q->e - (x < -q->off ? 1 << q->s : 0)) >> q->q;
+  return v;
 }
 
 #endif

@@ -129,6 +129,10 @@ static inline __m256i v_rnd_any(__m256i h, __m256i mask, __m256i thr1, __m128i r
   return _mm256_sub_epi32(_mm256_sra_epi32(h, r), _mm256_cmpgt_epi32(rem, thr));
 }
 
+static inline __m256i v_negsub(__m256i u, __m256i x, __m256i negoff, __m256i twos) {
+  return _mm256_sub_epi32(u, _mm256_and_si256(_mm256_cmpgt_epi32(negoff, x), twos));
+}
+
 /* VPACKSSDW/VPACKSSWB interleave the four vectors per 128-bit lane (lane j =
  * r0_j r1_j r2_j r3_j); VPERMD restores the element order. */
 static inline void v_store4(int8_t *d, const __m256i r[4], __m256i lo8, __m256i hi8) {

@@ -163,6 +163,10 @@ static inline __m512i v_rnd_any(__m512i h, __m512i mask, __m512i thr1, __m128i r
   return _mm512_mask_sub_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, _mm512_set1_epi32(-1));
 }
 
+static inline __m512i v_negsub(__m512i u, __m512i x, __m512i negoff, __m512i twos) {
+  return _mm512_mask_sub_epi32(u, _mm512_cmplt_epi32_mask(x, negoff), u, twos);
+}
+
 /* VPACKSSDW/VPACKSSWB interleave the four vectors per 128-bit lane (lane j =
  * r0_j r1_j r2_j r3_j); VPERMD restores the element order. */
 static inline void v_store4(int8_t *d, const __m512i r[4], __m512i lo8, __m512i hi8) {

@@ -2,7 +2,9 @@
  * AVX-512 files (each includes it once, compiled with its own flags).
  *
  * Bit-exact with the reference by construction:
- *  - ADD/SUB input rescale in exact 32-bit arithmetic (../eltwise_s8_fixed.h);
+ *  - ADD/SUB input rescale in exact 32-bit arithmetic (../eltwise_s8_fixed.h:
+ *    two VPMULLD, one shift, the [x < -offset] correction; constants D summed
+ *    once per element pair or folded into the other operand);
  *  - output MultiplyByQuantizedMultiplier with 64-bit products (v_srdhm), its
  *    RoundingDivideByPOT in the additive form (h + 2^(r-1) + (h >> 31)) >> r
  *    when a bound on |h| computed from the parameters rules out overflow
@@ -23,6 +25,7 @@
  *   V_LD8(p): VW int8 -> int32   V_LD32(p) / V_ST32(p, v): VW int32
  *   V v_srdhm(V x, V mo): floor((x * mo + 2^30) / 2^31) per lane (no saturation)
  *   V v_rnd_any(V h, V mask, V thr, __m128i r): RoundingDivideByPOT, any h
+ *   V v_negsub(V u, V x, V negoff, V twos): u - (x < negoff ? twos : 0) per lane
  *   void v_store4(int8_t *d, const V r[4], V lo8, V hi8): 4*VW int8 results */
 #ifndef R50_KERNELS_X86_ELTWISE_S8_FAST_IMPL_H
 #define R50_KERNELS_X86_ELTWISE_S8_FAST_IMPL_H
@@ -38,9 +41,9 @@
 #define PRE_MAX 4096
 #endif
 
-typedef struct { /* one ADD/SUB input */
-  V off, mh, ml, nud, half;
-  __m128i s, r;
+typedef struct { /* one ADD/SUB input (r50_addin_fixed) */
+  V mh, ml, e, negoff, twos;
+  __m128i q;
 } vin;
 
 typedef struct { /* output stage */
@@ -53,7 +56,7 @@ typedef struct {
   int fast;                /* the fast path applies */
   int orn;                 /* output rounding in the additive form */
   gparams g;               /* general path */
-  r50_addin_fixed q1, q2;  /* add/sub inputs (var PURE or RND) */
+  r50_addin_fixed q1, q2;  /* add/sub inputs */
   int32_t off1, off2;      /* mul input offsets */
   int32_t mo, lsh, ro, out_off, lo, hi;
 } vparams;
@@ -71,10 +74,13 @@ static int fast_out(vparams *v, int32_t out_mult, int32_t lsh, int32_t ro, int32
   if (out_mult == INT32_MIN || lsh < 0 || lsh > 31 || ro < 0 || ro > 31 || act_min < -128 ||
       act_min > act_max || act_max > 127)
     return 0;
-  /* |h| <= bound * |mo| / 2^31 + 1; h + 2^(ro-1) must stay below 2^31 */
+  /* |h| <= bound * |mo| / 2^31 + 1; h + 2^(ro-1) + out_offset * 2^ro (the
+   * offset added before the shift: exact, it is a multiple of 2^ro) must stay
+   * inside int32 */
   const int64_t am = out_mult < 0 ? -(int64_t)out_mult : out_mult;
-  v->orn = ro >= 1 && bound > 0 && bound < (1LL << 31) &&
-           ((bound * am) >> 31) + 2 + (1LL << (ro - 1)) < (1LL << 31);
+  const int64_t aoff = out_offset < 0 ? -(int64_t)out_offset : out_offset;
+  v->orn = ro >= 1 && bound > 0 && bound < (1LL << 31) && aoff < 256 &&
+           ((bound * am) >> 31) + 2 + (1LL << (ro - 1)) + (aoff << ro) < (1LL << 31);
   return 1;
 }
 
@@ -88,8 +94,7 @@ static int64_t addin_bound(const r50_addin_fixed *q, int32_t left_shift, int32_t
 static void fast_setup_addsub(vparams *w, const r50_addsub_s8_params *p, int kind) {
   w->kind = kind;
   w->fast = r50_addin_fixed_init(&w->q1, p->in1_offset, p->in1_mult, p->in1_shift, p->left_shift) &&
-            r50_addin_fixed_init(&w->q2, p->in2_offset, p->in2_mult, p->in2_shift, p->left_shift) &&
-            w->q1.var != R50_ADDIN_ANY && w->q2.var != R50_ADDIN_ANY; /* r == 0, ml != 0: not from prepare */
+            r50_addin_fixed_init(&w->q2, p->in2_offset, p->in2_mult, p->in2_shift, p->left_shift);
   if (!w->fast) return;
   const int64_t bound = addin_bound(&w->q1, p->left_shift, p->in1_mult) +
                         addin_bound(&w->q2, p->left_shift, p->in2_mult);
@@ -113,13 +118,12 @@ static void fast_setup_mul(vparams *w, const r50_mul_s8_params *p) {
 
 AI vin vin_make(const r50_addin_fixed *q) {
   vin c;
-  c.off = V_SET1(q->off);
   c.mh = V_SET1(q->mh);
   c.ml = V_SET1(q->ml);
-  c.nud = V_SET1(1 << (q->s - 1));
-  c.half = V_SET1(q->r >= 1 ? 1 << (q->r - 1) : 0);
-  c.s = _mm_cvtsi32_si128(q->s);
-  c.r = _mm_cvtsi32_si128(q->r);
+  c.e = V_SET1(q->e);
+  c.negoff = V_SET1(-q->off);
+  c.twos = V_SET1(1 << q->s);
+  c.q = _mm_cvtsi32_si128(q->q);
   return c;
 }
 
@@ -129,7 +133,7 @@ AI vout vout_make(const vparams *v) {
   o.mo = V_SET1(v->mo);
   o.mask = V_SET1(mask);
   o.thr = V_SET1(mask >> 1);
-  o.half = V_SET1(v->ro >= 1 ? 1 << (v->ro - 1) : 0);
+  o.half = V_SET1(v->orn ? (int32_t)((1LL << (v->ro - 1)) + (int64_t)v->out_off * (1LL << v->ro)) : 0);
   o.off = V_SET1(v->out_off);
   o.lo8 = V_SET1((int32_t)(0x01010101u * (uint8_t)(int8_t)v->lo));
   o.hi8 = V_SET1((int32_t)(0x01010101u * (uint8_t)(int8_t)v->hi));
@@ -138,42 +142,41 @@ AI vout vout_make(const vparams *v) {
   return o;
 }
 
-/* r50_addin_fixed_eval on VW lanes; var (PURE or RND) is a compile-time constant */
+/* r50_addin_fixed_eval without D on VW lanes; var is a compile-time constant */
 AI V in_scale(const vin *c, int var, V x) {
-  const V t = V_ADD(x, c->off);
-  V h = V_MULLO(t, c->mh);
+  const V h = V_MULLO(x, c->mh);
   if (var == R50_ADDIN_PURE) return h;
-  h = V_ADD(h, V_SRA(V_ADD(V_MULLO(t, c->ml), c->nud), c->s));
-  return V_SRA(V_ADD(V_ADD(h, c->half), V_SRAI31(h)), c->r);
+  return V_ADD(h, V_SRA(v_negsub(V_ADD(V_MULLO(x, c->ml), c->e), x, c->negoff, c->twos), c->q));
 }
 
 NOINL V in_scale_rt(const vin *c, int var, V x) {
-  return var == R50_ADDIN_PURE ? in_scale(c, R50_ADDIN_PURE, x) : in_scale(c, R50_ADDIN_RND, x);
+  return var == R50_ADDIN_PURE ? in_scale(c, R50_ADDIN_PURE, x) : in_scale(c, R50_ADDIN_LIN, x);
 }
 
-/* rdbypot(srdhm(x << lsh, mo), ro) + out_offset */
+/* rdbypot(srdhm(x << lsh, mo), ro) + out_offset; orn: the additive form with
+ * the offset folded in (o->half = 2^(ro-1) + out_offset * 2^ro) */
 AI V out_stage(const vout *o, V x, int shl, int orn) {
   if (shl) x = V_SLL(x, o->lsh);
   const V h = v_srdhm(x, o->mo);
-  const V r = orn ? V_SRA(V_ADD(V_ADD(h, o->half), V_SRAI31(h)), o->r)
-                  : v_rnd_any(h, o->mask, o->thr, o->r);
-  return V_ADD(r, o->off);
+  if (orn) return V_SRA(V_ADD(V_ADD(h, o->half), V_SRAI31(h)), o->r);
+  return V_ADD(v_rnd_any(h, o->mask, o->thr, o->r), o->off);
 }
 
 /* One block of BLK elements of each row kind; rows run whole blocks in place
  * and the last partial block through small buffers. */
-AI void blk_add_vv(const vin *c1, int v1, const vin *c2, int v2, int sub, int orn, const vout *o,
-                   const int8_t *a, const int8_t *c, int8_t *d) {
+/* dsum = D1 +/- D2 */
+AI void blk_add_vv(const vin *c1, int v1, const vin *c2, int v2, int sub, int orn, V dsum,
+                   const vout *o, const int8_t *a, const int8_t *c, int8_t *d) {
   V r[4];
   for (int j = 0; j < 4; j++) {
     const V sa = in_scale(c1, v1, V_LD8(a + VW * j)), sb = in_scale(c2, v2, V_LD8(c + VW * j));
-    r[j] = out_stage(o, sub ? V_SUB(sa, sb) : V_ADD(sa, sb), 0, orn);
+    r[j] = out_stage(o, V_ADD(sub ? V_SUB(sa, sb) : V_ADD(sa, sb), dsum), 0, orn);
   }
   v_store4(d, r, o->lo8, o->hi8);
 }
 
-/* x varying, the other input already rescaled in pv: raw = pv + s(x), or
- * pv - s(x) when negx (SUB with x second) */
+/* x varying, the other input already rescaled in pv (with x's D folded in):
+ * raw = pv + s(x), or pv - s(x) when negx (SUB with x second) */
 AI void blk_add_vp(const vin *cx, int vx, int negx, int orn, const vout *o, const int8_t *x,
                    const int32_t *pv, int8_t *d) {
   V r[4];
@@ -184,36 +187,37 @@ AI void blk_add_vp(const vin *cx, int vx, int negx, int orn, const vout *o, cons
   v_store4(d, r, o->lo8, o->hi8);
 }
 
-AI void blk_mul_vv(V off1, V off2, int orn, const vout *o, const int8_t *a, const int8_t *c,
+AI void blk_mul_vv(V off1, V off2, int shl, int orn, const vout *o, const int8_t *a, const int8_t *c,
                    int8_t *d) {
   V r[4];
   for (int j = 0; j < 4; j++)
-    r[j] = out_stage(o, V_MULLO(V_ADD(V_LD8(a + VW * j), off1), V_ADD(V_LD8(c + VW * j), off2)), 1,
+    r[j] = out_stage(o, V_MULLO(V_ADD(V_LD8(a + VW * j), off1), V_ADD(V_LD8(c + VW * j), off2)), shl,
                      orn);
   v_store4(d, r, o->lo8, o->hi8);
 }
 
 /* x varying times kv (the other input plus its offset) */
-AI void blk_mul_vp(V offx, int orn, const vout *o, const int8_t *x, const int32_t *kv, int8_t *d) {
+AI void blk_mul_vp(V offx, int shl, int orn, const vout *o, const int8_t *x, const int32_t *kv, int8_t *d) {
   V r[4];
   for (int j = 0; j < 4; j++)
-    r[j] = out_stage(o, V_MULLO(V_ADD(V_LD8(x + VW * j), offx), V_LD32(kv + VW * j)), 1, orn);
+    r[j] = out_stage(o, V_MULLO(V_ADD(V_LD8(x + VW * j), offx), V_LD32(kv + VW * j)), shl, orn);
   v_store4(d, r, o->lo8, o->hi8);
 }
 
 /* Rows: the constants are copied to locals (see the top). The tail copies its
  * inputs before writing, so out may equal in1. */
-AI void row_add_vv(const vin *pc1, int v1, const vin *pc2, int v2, int sub, int orn,
+AI void row_add_vv(const vin *pc1, int v1, const vin *pc2, int v2, int sub, int orn, V dsum,
                    const vout *po, const int8_t *a, const int8_t *c, int8_t *d, size_t n) {
   const vin c1 = *pc1, c2 = *pc2;
   const vout o = *po;
   size_t i = 0;
-  for (; i + BLK <= n; i += BLK) blk_add_vv(&c1, v1, &c2, v2, sub, orn, &o, a + i, c + i, d + i);
+  for (; i + BLK <= n; i += BLK)
+    blk_add_vv(&c1, v1, &c2, v2, sub, orn, dsum, &o, a + i, c + i, d + i);
   if (i < n) {
     int8_t ta[BLK] = {0}, tc[BLK] = {0}, td[BLK];
     memcpy(ta, a + i, n - i);
     memcpy(tc, c + i, n - i);
-    blk_add_vv(&c1, v1, &c2, v2, sub, orn, &o, ta, tc, td);
+    blk_add_vv(&c1, v1, &c2, v2, sub, orn, dsum, &o, ta, tc, td);
     memcpy(d + i, td, n - i);
   }
 }
@@ -234,40 +238,40 @@ AI void row_add_vp(const vin *pcx, int vx, int negx, int orn, const vout *po, co
   }
 }
 
-AI void row_mul_vv(V off1, V off2, int orn, const vout *po, const int8_t *a, const int8_t *c,
+AI void row_mul_vv(V off1, V off2, int shl, int orn, const vout *po, const int8_t *a, const int8_t *c,
                    int8_t *d, size_t n) {
   const vout o = *po;
   size_t i = 0;
-  for (; i + BLK <= n; i += BLK) blk_mul_vv(off1, off2, orn, &o, a + i, c + i, d + i);
+  for (; i + BLK <= n; i += BLK) blk_mul_vv(off1, off2, shl, orn, &o, a + i, c + i, d + i);
   if (i < n) {
     int8_t ta[BLK] = {0}, tc[BLK] = {0}, td[BLK];
     memcpy(ta, a + i, n - i);
     memcpy(tc, c + i, n - i);
-    blk_mul_vv(off1, off2, orn, &o, ta, tc, td);
+    blk_mul_vv(off1, off2, shl, orn, &o, ta, tc, td);
     memcpy(d + i, td, n - i);
   }
 }
 
-AI void row_mul_vp(V offx, int orn, const vout *po, const int8_t *x, const int32_t *kv, int8_t *d,
+AI void row_mul_vp(V offx, int shl, int orn, const vout *po, const int8_t *x, const int32_t *kv, int8_t *d,
                    size_t n) {
   const vout o = *po;
   size_t i = 0;
-  for (; i + BLK <= n; i += BLK) blk_mul_vp(offx, orn, &o, x + i, kv + i, d + i);
+  for (; i + BLK <= n; i += BLK) blk_mul_vp(offx, shl, orn, &o, x + i, kv + i, d + i);
   if (i < n) {
     int8_t tx[BLK] = {0}, td[BLK];
     int32_t tk[BLK] = {0};
     memcpy(tx, x + i, n - i);
     memcpy(tk, kv + i, (n - i) * sizeof *tk);
-    blk_mul_vp(offx, orn, &o, tx, tk, td);
+    blk_mul_vp(offx, shl, orn, &o, tx, tk, td);
     memcpy(d + i, td, n - i);
   }
 }
 
 /* Run-time flags -> instantiated loops. */
-NOINL void row_add_vv_rt(const vin *c1, int v1, const vin *c2, int v2, int sub, int orn,
+NOINL void row_add_vv_rt(const vin *c1, int v1, const vin *c2, int v2, int sub, int orn, V dsum,
                          const vout *o, const int8_t *a, const int8_t *c, int8_t *d, size_t n) {
-#define VV(V1, V2, S, R) row_add_vv(c1, V1, c2, V2, S, R, o, a, c, d, n)
-  switch ((v1 == R50_ADDIN_RND) | (v2 == R50_ADDIN_RND) << 1 | (sub != 0) << 2 | (orn != 0) << 3) {
+#define VV(V1, V2, S, R) row_add_vv(c1, V1, c2, V2, S, R, dsum, o, a, c, d, n)
+  switch ((v1 == R50_ADDIN_LIN) | (v2 == R50_ADDIN_LIN) << 1 | (sub != 0) << 2 | (orn != 0) << 3) {
     case 0: VV(0, 0, 0, 0); break;
     case 1: VV(1, 0, 0, 0); break;
     case 2: VV(0, 1, 0, 0); break;
@@ -291,7 +295,7 @@ NOINL void row_add_vv_rt(const vin *c1, int v1, const vin *c2, int v2, int sub, 
 NOINL void row_add_vp_rt(const vin *cx, int vx, int negx, int orn, const vout *o, const int8_t *x,
                          const int32_t *pv, int8_t *d, size_t n) {
 #define VP(X, N, R) row_add_vp(cx, X, N, R, o, x, pv, d, n)
-  switch ((vx == R50_ADDIN_RND) | (negx != 0) << 1 | (orn != 0) << 2) {
+  switch ((vx == R50_ADDIN_LIN) | (negx != 0) << 1 | (orn != 0) << 2) {
     case 0: VP(0, 0, 0); break;
     case 1: VP(1, 0, 0); break;
     case 2: VP(0, 1, 0); break;
@@ -304,16 +308,27 @@ NOINL void row_add_vp_rt(const vin *cx, int vx, int negx, int orn, const vout *o
 #undef VP
 }
 
-NOINL void row_mul_vv_rt(V off1, V off2, int orn, const vout *o, const int8_t *a, const int8_t *c,
-                         int8_t *d, size_t n) {
-  if (orn) row_mul_vv(off1, off2, 1, o, a, c, d, n);
-  else row_mul_vv(off1, off2, 0, o, a, c, d, n);
+/* shl: MUL's output shift is a left shift (multiplier >= 1) */
+NOINL void row_mul_vv_rt(V off1, V off2, int shl, int orn, const vout *o, const int8_t *a,
+                         const int8_t *c, int8_t *d, size_t n) {
+  if (shl) {
+    if (orn) row_mul_vv(off1, off2, 1, 1, o, a, c, d, n);
+    else row_mul_vv(off1, off2, 1, 0, o, a, c, d, n);
+  } else {
+    if (orn) row_mul_vv(off1, off2, 0, 1, o, a, c, d, n);
+    else row_mul_vv(off1, off2, 0, 0, o, a, c, d, n);
+  }
 }
 
-NOINL void row_mul_vp_rt(V offx, int orn, const vout *o, const int8_t *x, const int32_t *kv,
-                         int8_t *d, size_t n) {
-  if (orn) row_mul_vp(offx, 1, o, x, kv, d, n);
-  else row_mul_vp(offx, 0, o, x, kv, d, n);
+NOINL void row_mul_vp_rt(V offx, int shl, int orn, const vout *o, const int8_t *x,
+                         const int32_t *kv, int8_t *d, size_t n) {
+  if (shl) {
+    if (orn) row_mul_vp(offx, 1, 1, o, x, kv, d, n);
+    else row_mul_vp(offx, 1, 0, o, x, kv, d, n);
+  } else {
+    if (orn) row_mul_vp(offx, 0, 1, o, x, kv, d, n);
+    else row_mul_vp(offx, 0, 0, o, x, kv, d, n);
+  }
 }
 
 /* Which input (1 or 2) is a vector of the run's length repeated over every
@@ -329,13 +344,19 @@ static int repeated_input(const r50_bcast *b, size_t inner, size_t runs) {
   return rep2 ? 2 : (rep1 ? 1 : 0);
 }
 
-/* The other input of a "vp" row as int32 (rescaled for ADD, negated for SUB's
- * second input; plus its offset for MUL): a vector (pre) or one value. */
+/* The other input ("which") of a "vp" row as int32: for ADD/SUB its rescaled
+ * value (negated for SUB's second input) plus the varying input's D (minus it
+ * when that one is SUB's second input); for MUL the value plus its offset. */
 static V other_value(const vparams *v, const vin *c1, const vin *c2, int which, V x) {
   if (v->kind == 2) return V_ADD(x, V_SET1(which == 2 ? v->off2 : v->off1));
-  V s = which == 2 ? in_scale_rt(c2, v->q2.var, x) : in_scale_rt(c1, v->q1.var, x);
-  if (v->kind == 1 && which == 2) s = V_SUB(V_SET1(0), s);
-  return s;
+  const int sub = v->kind == 1;
+  if (which == 2) { /* x is input 1: pv = D1 +/- s2 */
+    const V s2 = V_ADD(in_scale_rt(c2, v->q2.var, x), V_SET1(v->q2.d));
+    return sub ? V_SUB(V_SET1(v->q1.d), s2) : V_ADD(V_SET1(v->q1.d), s2);
+  }
+  /* x is input 2: pv = s1 +/- D2 (the row subtracts s2 without D for SUB) */
+  const V s1 = V_ADD(in_scale_rt(c1, v->q1.var, x), V_SET1(v->q1.d));
+  return sub ? V_SUB(s1, V_SET1(v->q2.d)) : V_ADD(s1, V_SET1(v->q2.d));
 }
 
 /* x varying along the run with the other operand in pv (n values, or one value
@@ -346,7 +367,7 @@ static void row_vp(const vparams *v, const vin *c1, const vin *c2, const vout *o
   for (size_t i = 0; i < n; i += step) {
     const size_t m = n - i < step ? n - i : step;
     if (v->kind == 2)
-      row_mul_vp_rt(V_SET1(xfirst ? v->off1 : v->off2), v->orn, o, x + i, pv, d + i, m);
+      row_mul_vp_rt(V_SET1(xfirst ? v->off1 : v->off2), v->lsh != 0, v->orn, o, x + i, pv, d + i, m);
     else if (xfirst)
       row_add_vp_rt(c1, v->q1.var, 0, v->orn, o, x + i, pv, d + i, m);
     else
@@ -385,9 +406,12 @@ static void walk_fast(const vparams *v, const r50_bcast *b, const int8_t *in1, c
       row_vp(v, &c1, &c2, &o, pre == 2, pre == 2 ? a + i0 : c + i0, pv, 0, d, n);
     } else if (is1 && is2) {
       if (v->kind == 2)
-        row_mul_vv_rt(V_SET1(v->off1), V_SET1(v->off2), v->orn, &o, a + i0, c + i0, d, n);
+        row_mul_vv_rt(V_SET1(v->off1), V_SET1(v->off2), v->lsh != 0, v->orn, &o, a + i0, c + i0, d,
+                      n);
       else
-        row_add_vv_rt(&c1, v->q1.var, &c2, v->q2.var, v->kind == 1, v->orn, &o, a + i0, c + i0, d, n);
+        row_add_vv_rt(&c1, v->q1.var, &c2, v->q2.var, v->kind == 1, v->orn,
+                      V_SET1(v->kind == 1 ? v->q1.d - v->q2.d : v->q1.d + v->q2.d), &o, a + i0,
+                      c + i0, d, n);
     } else {
       /* one input (or both) constant along the run: fill pv with its value */
       const int which = is1 || !is2 ? 2 : 1; /* the constant one (input 2 when both are) */
