@@ -93,12 +93,16 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
   }
   const int32_t out_c = c->p.out_c, left = out_c - n0;
   __m256i acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-  __m256i bias[2], mult[2], lsh[2], rsh[2];
+  __m256i bias[2], mult[2], lsh[2], rsh[2], mo[2], msk[2], half[2];
+  const __m256i one = _mm256_set1_epi32(1);
   for (int32_t i = 0; i < 2; i++) {
     bias[i] = _mm256_loadu_si256((const __m256i *)(c->bias + n0 + 8 * i));
     mult[i] = _mm256_loadu_si256((const __m256i *)(c->mult + n0 + 8 * i));
     lsh[i] = _mm256_loadu_si256((const __m256i *)(c->lsh + n0 + 8 * i));
     rsh[i] = _mm256_loadu_si256((const __m256i *)(c->rsh + n0 + 8 * i));
+    mo[i] = _mm256_srli_epi64(mult[i], 32);
+    msk[i] = _mm256_sub_epi32(_mm256_sllv_epi32(one, rsh[i]), one);
+    half[i] = _mm256_srli_epi32(msk[i], 1);
   }
   const int32_t off = c->p.q.output_offset, amin = c->p.q.act_min, amax = c->p.q.act_max;
   const int wide = off < -128 || off > 127 || amin < -128 || amax > 127; /* not int8 */
@@ -116,8 +120,10 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
       v0 = x86_requant8(c->sat, _mm256_add_epi32(acc[r][0], bias[0]), mult[0], lsh[0], rsh[0], voff, vlo, vhi);
       v1 = x86_requant8(c->sat, _mm256_add_epi32(acc[r][1], bias[1]), mult[1], lsh[1], rsh[1], voff, vlo, vhi);
     } else {
-      v0 = x86_mbqm8(c->sat, _mm256_add_epi32(acc[r][0], bias[0]), mult[0], lsh[0], rsh[0]);
-      v1 = x86_mbqm8(c->sat, _mm256_add_epi32(acc[r][1], bias[1]), mult[1], lsh[1], rsh[1]);
+      v0 = x86_mbqm8_pre(c->sat, c->lsh_any, _mm256_add_epi32(acc[r][0], bias[0]), mult[0], mo[0],
+                         lsh[0], rsh[0], msk[0], half[0]);
+      v1 = x86_mbqm8_pre(c->sat, c->lsh_any, _mm256_add_epi32(acc[r][1], bias[1]), mult[1], mo[1],
+                         lsh[1], rsh[1], msk[1], half[1]);
     }
     __m256i p = _mm256_packs_epi32(v0, v1); /* lane L: v0[4L..4L+3], v1[4L..4L+3] */
     if (!wide) p = _mm256_adds_epi16(p, off16);
