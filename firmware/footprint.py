@@ -40,7 +40,7 @@ for line in text[start:].splitlines():
         who = "firmware harness (startup, semihosting, golden runner)"
     else:
         who = "C runtime (libc, libm, libgcc)"
-    if sec.startswith((".text", ".rodata", ".ARM")):
+    if sec.startswith((".text", ".rodata", ".ARM.exidx", ".ARM.extab")):  # not .ARM.attributes (not loaded)
         sizes[who] += size
     elif sec.startswith(".r50_weights"):
         sizes[who] += size

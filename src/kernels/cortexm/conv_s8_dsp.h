@@ -7,11 +7,11 @@
  * R50_CORTEXM_DSP_KERNELS is defined, op prepare picks these kernels for int8.
  *
  * Memory: nothing packed, nothing in the arena, no scratch. The kernels read
- * the OHWI weights and NHWC activations in place with unaligned 32-bit loads
- * (Cortex-M7 LDR allows them), so the plan computed on the device is the
- * host's plan (`r50 codegen` plans with the reference kernels and the
- * generated NAME_init compares the two). Per-channel weight sums for the input
- * offset trick are computed on the fly, once per output-channel pair and call.
+ * the OHWI weights in place with unaligned 32-bit loads (Cortex-M7 LDR allows
+ * them) and keep their buffers on the stack (conv: ~4 KiB), so the plan
+ * computed on the device is the host's plan (`r50 codegen` plans with the
+ * reference kernels and the generated NAME_init compares the two). Per-channel
+ * weight sums for the input offset trick are computed per call.
  *
  * Band calls: the kernels take the geometry (in_h, out_h, pad_top) from the
  * params struct, so op eval_rows passes its adjusted copy unchanged.
