@@ -39,6 +39,8 @@ static void pool_s8(const pool_state *st, const r50_pool_params *k, const int8_t
     (max ? r50_maxpool_s8__neon : r50_avgpool_s8__neon)(k, in, out, r50_parallel_current());
     return;
   }
+#else
+  (void)st; /* no SIMD pool kernels on this target (e.g. the Cortex-M firmware) */
 #endif
   (max ? r50_maxpool_s8_ref : r50_avgpool_s8_ref)(k, in, out);
 }
