@@ -5,12 +5,13 @@
  * CONV_2D, per block of channels:
  *   init[c] = bias[c] + input_offset * sum(w_c) (the offset trick: sum w (x + off)
  *   = sum w x + off sum w, modulo 2^32 like the reference's wrapping int32 sum);
- *   output pixels are taken 6 at a time (across rows and batches; a last 1..4
- *   pixels as 4). For each 128-byte chunk of the window (OHWI order, K = fh * fw
- *   * in_c), the pixels' bytes are gathered and sign-extended once (SXTB16 /
- *   SXTB16 ROR #8: even and odd bytes as int16 pairs), then every channel of the
- *   block runs the 6x1 tile: per 4 k, one weight word (LDR, in place) -> 2
- *   SXTB16, 6 LDRD of the extended pixels, 12 SMLAD (21 instructions, 24 MACs). A tap outside the image (padding,
+ *   output pixels are taken 6 at a time (across rows and batches; a last 1..5
+ *   pixels as 2, 4 or 6). For each 192-byte chunk of the window (OHWI order,
+ *   K = fh * fw * in_c), the pixels' bytes are gathered (or read in place) and
+ *   sign-extended once (SXTB16 / SXTB16 ROR #8: even and odd bytes as int16
+ *   pairs), then every channel of the block runs the 6x1 tile: per 4 k, one
+ *   weight word (LDR, in place) -> 2 SXTB16, 6 LDRD of the extended pixels,
+ *   12 SMLAD (21 instructions, 24 MACs). A tap outside the image (padding,
  *   borders) is gathered as the input zero point, so x + off = 0 there and it
  *   adds nothing: exactly the reference, which skips those taps.
  * Requantization: exact, branch-free for shift <= 0 (mbqm_dsp), clamp.
@@ -81,8 +82,8 @@ static inline int8_t requant(const r50_requant_s8 *q, int32_t acc, int32_t c) {
 /* Interior pixels go through a 4-pixel x 1-channel tile over input bytes
  * sign-extended once per chunk of K (and reused by every channel of the block):
  * per 4 k, one LDR + 2 SXTB16 of weights, 4 LDRD of extended input, 8 SMLAD. */
-enum { CB = 64, KC = 128, NP = 6 }; /* channels per block, bytes of K per chunk, pixels per tile
-                                     (stack: ~4 KiB) */
+enum { CB = 64, KC = 192, NP = 6 }; /* channels per block, bytes of K per chunk, pixels per tile
+                                     (stack: ~4.3 KiB) */
 
 typedef struct {
   const r50_conv_params *p;
@@ -151,7 +152,7 @@ static const int8_t *gather(const conv_ctx *c, const pix_t *q, int32_t k0, int32
   return dst0;
 }
 
-/* acc[j] += sum over g groups of 4 k: w * x_j for NP = 4 or 6 pixels (xb: per group,
+/* acc[j] += sum over g groups of 4 k: w * x_j for np = 2, 4 or 6 pixels (xb: per group,
  * pixel j's SXTB16 even and odd words at 2j, 2j + 1). Inline assembly: GCC split the
  * LDRDs into LDRs. Per group: LDR + 2 SXTB16 + NP LDRD + 2 NP SMLAD for 4 NP MACs
  * (6 pixels: 21 instructions for 24 MACs; 6 accumulators + 7 other registers). */
@@ -163,6 +164,7 @@ static const int8_t *gather(const conv_ctx *c, const pix_t *q, int32_t k0, int32
   "ldrd %[e], %[o], [%[x]], #8\n\t"              \
   "smlad %[" A "], %[e], %[ue], %[" A "]\n\t"    \
   "smlad %[" A "], %[o], %[u], %[" A "]\n\t"
+#define GROUP2 TILE_HEAD TILE_PIX("a0") TILE_PIX("a1")
 #define GROUP4 TILE_HEAD TILE_PIX("a0") TILE_PIX("a1") TILE_PIX("a2") TILE_PIX("a3")
 #define GROUP6 GROUP4 TILE_PIX("a4") TILE_PIX("a5")
 #define TILE_OPS                                                                      \
@@ -185,9 +187,12 @@ static inline __attribute__((always_inline)) void dot_tile(const uint32_t *xb, c
     if (g & 1) __asm__(GROUP6 TILE_OPS);
     acc[4] = a4;
     acc[5] = a5;
-  } else {
+  } else if (np == 4) {
     for (; g >= 2; g -= 2) __asm__(GROUP4 GROUP4 TILE_OPS);
     if (g) __asm__(GROUP4 TILE_OPS);
+  } else {
+    for (; g >= 2; g -= 2) __asm__(GROUP2 GROUP2 TILE_OPS);
+    if (g) __asm__(GROUP2 TILE_OPS);
   }
   acc[0] = a0;
   acc[1] = a1;
@@ -196,24 +201,25 @@ static inline __attribute__((always_inline)) void dot_tile(const uint32_t *xb, c
 }
 #undef TILE_HEAD
 #undef TILE_PIX
+#undef GROUP2
 #undef GROUP4
 #undef GROUP6
 #undef TILE_OPS
 
-/* np pixels (4 or 6) x channels [oc0, oc0 + nc): acc[ch][j] = init[ch] + sum w * x over
+/* np pixels (2, 4 or 6) x channels [oc0, oc0 + nc): acc[ch][j] = init[ch] + sum w * x over
  * the window. */
 static void tile(const conv_ctx *c, const pix_t *q, int np, int32_t oc0, int32_t nc,
                  const int32_t *init, int32_t (*acc)[NP]) {
   uint32_t xb[KC / 4 * 2 * NP];
-  int8_t stage[NP][KC + 4];
+  int8_t stage[KC + 4];   /* one pixel's gathered chunk at a time */
+  int8_t tail[NP][4];     /* K % 4 tail bytes of each pixel (last chunk only) */
   for (int32_t ch = 0; ch < nc; ch++)
     for (int j = 0; j < np; j++) acc[ch][j] = init[ch];
   for (int32_t k0 = 0; k0 < c->K; k0 += KC) {
     const int32_t n = c->K - k0 < KC ? c->K - k0 : KC, g = n / 4;
-    const int8_t *src[NP];
     for (int j = 0; j < np; j++) {
-      src[j] = gather(c, &q[j], k0, n, stage[j]);
-      const int8_t *sp = src[j];
+      const int8_t *sp = gather(c, &q[j], k0, n, stage);
+      for (int32_t k = 4 * g; k < n; k++) tail[j][k - 4 * g] = sp[k];
       uint32_t *x = xb + 2 * j;
       for (int32_t i = 0; i < g; i++, sp += 4, x += 2 * np) {
         const uint32_t v = ld32(sp);
@@ -226,16 +232,16 @@ static void tile(const conv_ctx *c, const pix_t *q, int np, int32_t oc0, int32_t
       dot_tile(xb, w, g, np, acc[ch]);
       for (int32_t k = 4 * g; k < n; k++) /* K % 4 tail, last chunk only */
         for (int j = 0; j < np; j++)
-          acc[ch][j] = (int32_t)((uint32_t)acc[ch][j] + (uint32_t)(src[j][k] * w[k]));
+          acc[ch][j] = (int32_t)((uint32_t)acc[ch][j] + (uint32_t)(tail[j][k - 4 * g] * w[k]));
     }
   }
 }
 
-/* Pixels q[0..nq) (nq <= NP): the 6-pixel tile, or the 4-pixel one for up to 4 pixels;
- * missing slots repeat q[0] (computed, dropped). Outputs of channels [oc0, oc0 + nc). */
+/* Pixels q[0..nq) (nq <= NP): the 6-, 4- or 2-pixel tile (a last odd pixel count
+ * repeats q[0] in the spare slot: computed, dropped). Outputs of channels [oc0, oc0 + nc). */
 static void tile_out(const conv_ctx *c, pix_t *q, int nq, int32_t oc0, int32_t nc,
                      const int32_t *init, int32_t (*acc)[NP]) {
-  const int np = nq <= 4 ? 4 : NP;
+  const int np = nq <= 2 ? 2 : nq <= 4 ? 4 : NP;
   for (int j = nq; j < np; j++) q[j] = q[0];
   tile(c, q, np, oc0, nc, init, acc);
   const r50_requant_s8 *rq = &c->p->q;
