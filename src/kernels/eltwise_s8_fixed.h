@@ -21,8 +21,8 @@
  *   E = offset*ml + 2^(S-1) + 2^(Q-1),  D = offset*mh
  * (t*mh*2^Q leaves the floor exactly). Everything fits in int32 when
  * T * 2^L < 2^29 and (T + 1) * 2^Q < 2^31; then |s| < 2^29 + 1, so s1 +/- s2
- * cannot overflow either. The kernels add D (a constant) once per element
- * pair, or fold it into the precomputed other operand.
+ * cannot overflow either. The kernels fold the constants D into the output
+ * stage's 64-bit nudge or into the precomputed other operand.
  * tests/test_kernels_x86.c checks this form against the reference for every
  * int8 input and many multipliers, shifts and offsets, and the kernels built
  * on it for all 256 x 256 input pairs. */

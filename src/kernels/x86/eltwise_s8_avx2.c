@@ -103,6 +103,7 @@ static void walk_generic(const gparams *v, const r50_bcast *b, const int8_t *in1
 typedef __m256i V;
 #define VW 8
 #define V_SET1(x) _mm256_set1_epi32(x)
+#define V_SET64(x) _mm256_set1_epi64x(x)
 #define V_ADD _mm256_add_epi32
 #define V_SUB _mm256_sub_epi32
 #define V_MULLO _mm256_mullo_epi32
@@ -113,10 +114,10 @@ typedef __m256i V;
 #define V_LD32(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define V_ST32(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), v)
 
-/* floor((x * mo + 2^30) / 2^31): even lanes from the low half of the 64-bit
+/* floor((x * mo + nudge) / 2^31), nudge a 64-bit constant (2^30, or with a
+ * constant addend of x folded in): even lanes from the low half of the 64-bit
  * products, odd lanes from the high half (mo is a broadcast) */
-static inline __m256i v_srdhm(__m256i x, __m256i mo) {
-  const __m256i nudge = _mm256_set1_epi64x(1LL << 30);
+static inline __m256i v_srdhm(__m256i x, __m256i mo, __m256i nudge) {
   const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, mo), nudge), 31);
   const __m256i odd =
       _mm256_slli_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), mo), nudge), 1);

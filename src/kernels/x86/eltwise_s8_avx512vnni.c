@@ -135,6 +135,7 @@ static void walk_generic(const gparams *v, const r50_bcast *b, const int8_t *in1
 typedef __m512i V;
 #define VW 16
 #define V_SET1(x) _mm512_set1_epi32(x)
+#define V_SET64(x) _mm512_set1_epi64(x)
 #define V_ADD _mm512_add_epi32
 #define V_SUB _mm512_sub_epi32
 #define V_MULLO _mm512_mullo_epi32
@@ -145,11 +146,11 @@ typedef __m512i V;
 #define V_LD32(p) _mm512_loadu_si512((const void *)(p))
 #define V_ST32(p, v) _mm512_storeu_si512((void *)(p), v)
 
-/* floor((x * mo + 2^30) / 2^31): even lanes from the low half of the 64-bit
+/* floor((x * mo + nudge) / 2^31), nudge a 64-bit constant (2^30, or with a
+ * constant addend of x folded in): even lanes from the low half of the 64-bit
  * products, odd lanes from the high half (mo is a broadcast, so its odd
  * dwords need no shift) */
-static inline __m512i v_srdhm(__m512i x, __m512i mo) {
-  const __m512i nudge = _mm512_set1_epi64(1LL << 30);
+static inline __m512i v_srdhm(__m512i x, __m512i mo, __m512i nudge) {
   const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, mo), nudge), 31);
   const __m512i odd =
       _mm512_slli_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), mo), nudge), 1);

@@ -3,8 +3,9 @@
  *
  * Bit-exact with the reference by construction:
  *  - ADD/SUB input rescale in exact 32-bit arithmetic (../eltwise_s8_fixed.h:
- *    two VPMULLD, one shift, the [x < -offset] correction; constants D summed
- *    once per element pair or folded into the other operand);
+ *    two VPMULLD, one shift, the [x < -offset] correction; the constants D go
+ *    into the output multiplier's 64-bit nudge as (D1 +/- D2) * mo when both
+ *    inputs vary, else into the precomputed other operand);
  *  - output MultiplyByQuantizedMultiplier with 64-bit products (v_srdhm), its
  *    RoundingDivideByPOT in the additive form (h + 2^(r-1) + (h >> 31)) >> r
  *    when a bound on |h| computed from the parameters rules out overflow
@@ -23,7 +24,9 @@
  * walk_generic() (its general path, used when a precondition fails), and
  *   V_SET1(x) V_ADD V_SUB V_MULLO V_SRA(v, __m128i) V_SLL(v, __m128i) V_SRAI31(v)
  *   V_LD8(p): VW int8 -> int32   V_LD32(p) / V_ST32(p, v): VW int32
- *   V v_srdhm(V x, V mo): floor((x * mo + 2^30) / 2^31) per lane (no saturation)
+ *   V v_srdhm(V x, V mo, V nudge): floor((x * mo + nudge) / 2^31) per lane, nudge
+ *     64-bit (no saturation)
+ *   V_SET64(x): the 64-bit constant x in every 64-bit lane
  *   V v_rnd_any(V h, V mask, V thr, __m128i r): RoundingDivideByPOT, any h
  *   V v_negsub(V u, V x, V negoff, V twos): u - (x < negoff ? twos : 0) per lane
  *   void v_store4(int8_t *d, const V r[4], V lo8, V hi8): 4*VW int8 results */
@@ -48,6 +51,7 @@ typedef struct { /* one ADD/SUB input (r50_addin_fixed) */
 
 typedef struct { /* output stage */
   V mo, mask, thr, half, off, lo8, hi8;
+  V nud, nud_vv; /* 2^30; for ADD/SUB with both inputs varying 2^30 + (D1 +/- D2) * mo */
   __m128i r, lsh;
 } vout;
 
@@ -139,6 +143,9 @@ AI vout vout_make(const vparams *v) {
   o.hi8 = V_SET1((int32_t)(0x01010101u * (uint8_t)(int8_t)v->hi));
   o.r = _mm_cvtsi32_si128(v->ro);
   o.lsh = _mm_cvtsi32_si128(v->lsh);
+  o.nud = V_SET64(1LL << 30);
+  const int64_t dsum = v->kind == 2 ? 0 : v->kind == 1 ? (int64_t)v->q1.d - v->q2.d : (int64_t)v->q1.d + v->q2.d;
+  o.nud_vv = V_SET64((1LL << 30) + dsum * v->mo);
   return o;
 }
 
@@ -154,23 +161,24 @@ NOINL V in_scale_rt(const vin *c, int var, V x) {
 }
 
 /* rdbypot(srdhm(x << lsh, mo), ro) + out_offset; orn: the additive form with
- * the offset folded in (o->half = 2^(ro-1) + out_offset * 2^ro) */
-AI V out_stage(const vout *o, V x, int shl, int orn) {
+ * the offset folded in (o->half = 2^(ro-1) + out_offset * 2^ro); vv: x lacks
+ * the constant D1 +/- D2, added as its product with mo in the 64-bit nudge */
+AI V out_stage(const vout *o, V x, int shl, int orn, int vv) {
   if (shl) x = V_SLL(x, o->lsh);
-  const V h = v_srdhm(x, o->mo);
+  const V h = v_srdhm(x, o->mo, vv ? o->nud_vv : o->nud);
   if (orn) return V_SRA(V_ADD(V_ADD(h, o->half), V_SRAI31(h)), o->r);
   return V_ADD(v_rnd_any(h, o->mask, o->thr, o->r), o->off);
 }
 
 /* One block of BLK elements of each row kind; rows run whole blocks in place
  * and the last partial block through small buffers. */
-/* dsum = D1 +/- D2 */
-AI void blk_add_vv(const vin *c1, int v1, const vin *c2, int v2, int sub, int orn, V dsum,
-                   const vout *o, const int8_t *a, const int8_t *c, int8_t *d) {
+/* s1 +/- s2 without D1 +/- D2 (in o->nud_vv) */
+AI void blk_add_vv(const vin *c1, int v1, const vin *c2, int v2, int sub, int orn, const vout *o,
+                   const int8_t *a, const int8_t *c, int8_t *d) {
   V r[4];
   for (int j = 0; j < 4; j++) {
     const V sa = in_scale(c1, v1, V_LD8(a + VW * j)), sb = in_scale(c2, v2, V_LD8(c + VW * j));
-    r[j] = out_stage(o, V_ADD(sub ? V_SUB(sa, sb) : V_ADD(sa, sb), dsum), 0, orn);
+    r[j] = out_stage(o, sub ? V_SUB(sa, sb) : V_ADD(sa, sb), 0, orn, 1);
   }
   v_store4(d, r, o->lo8, o->hi8);
 }
@@ -182,7 +190,7 @@ AI void blk_add_vp(const vin *cx, int vx, int negx, int orn, const vout *o, cons
   V r[4];
   for (int j = 0; j < 4; j++) {
     const V sx = in_scale(cx, vx, V_LD8(x + VW * j)), p = V_LD32(pv + VW * j);
-    r[j] = out_stage(o, negx ? V_SUB(p, sx) : V_ADD(p, sx), 0, orn);
+    r[j] = out_stage(o, negx ? V_SUB(p, sx) : V_ADD(p, sx), 0, orn, 0);
   }
   v_store4(d, r, o->lo8, o->hi8);
 }
@@ -192,7 +200,7 @@ AI void blk_mul_vv(V off1, V off2, int shl, int orn, const vout *o, const int8_t
   V r[4];
   for (int j = 0; j < 4; j++)
     r[j] = out_stage(o, V_MULLO(V_ADD(V_LD8(a + VW * j), off1), V_ADD(V_LD8(c + VW * j), off2)), shl,
-                     orn);
+                     orn, 0);
   v_store4(d, r, o->lo8, o->hi8);
 }
 
@@ -200,24 +208,24 @@ AI void blk_mul_vv(V off1, V off2, int shl, int orn, const vout *o, const int8_t
 AI void blk_mul_vp(V offx, int shl, int orn, const vout *o, const int8_t *x, const int32_t *kv, int8_t *d) {
   V r[4];
   for (int j = 0; j < 4; j++)
-    r[j] = out_stage(o, V_MULLO(V_ADD(V_LD8(x + VW * j), offx), V_LD32(kv + VW * j)), shl, orn);
+    r[j] = out_stage(o, V_MULLO(V_ADD(V_LD8(x + VW * j), offx), V_LD32(kv + VW * j)), shl, orn, 0);
   v_store4(d, r, o->lo8, o->hi8);
 }
 
 /* Rows: the constants are copied to locals (see the top). The tail copies its
  * inputs before writing, so out may equal in1. */
-AI void row_add_vv(const vin *pc1, int v1, const vin *pc2, int v2, int sub, int orn, V dsum,
+AI void row_add_vv(const vin *pc1, int v1, const vin *pc2, int v2, int sub, int orn,
                    const vout *po, const int8_t *a, const int8_t *c, int8_t *d, size_t n) {
   const vin c1 = *pc1, c2 = *pc2;
   const vout o = *po;
   size_t i = 0;
   for (; i + BLK <= n; i += BLK)
-    blk_add_vv(&c1, v1, &c2, v2, sub, orn, dsum, &o, a + i, c + i, d + i);
+    blk_add_vv(&c1, v1, &c2, v2, sub, orn, &o, a + i, c + i, d + i);
   if (i < n) {
     int8_t ta[BLK] = {0}, tc[BLK] = {0}, td[BLK];
     memcpy(ta, a + i, n - i);
     memcpy(tc, c + i, n - i);
-    blk_add_vv(&c1, v1, &c2, v2, sub, orn, dsum, &o, ta, tc, td);
+    blk_add_vv(&c1, v1, &c2, v2, sub, orn, &o, ta, tc, td);
     memcpy(d + i, td, n - i);
   }
 }
@@ -268,9 +276,9 @@ AI void row_mul_vp(V offx, int shl, int orn, const vout *po, const int8_t *x, co
 }
 
 /* Run-time flags -> instantiated loops. */
-NOINL void row_add_vv_rt(const vin *c1, int v1, const vin *c2, int v2, int sub, int orn, V dsum,
+NOINL void row_add_vv_rt(const vin *c1, int v1, const vin *c2, int v2, int sub, int orn,
                          const vout *o, const int8_t *a, const int8_t *c, int8_t *d, size_t n) {
-#define VV(V1, V2, S, R) row_add_vv(c1, V1, c2, V2, S, R, dsum, o, a, c, d, n)
+#define VV(V1, V2, S, R) row_add_vv(c1, V1, c2, V2, S, R, o, a, c, d, n)
   switch ((v1 == R50_ADDIN_LIN) | (v2 == R50_ADDIN_LIN) << 1 | (sub != 0) << 2 | (orn != 0) << 3) {
     case 0: VV(0, 0, 0, 0); break;
     case 1: VV(1, 0, 0, 0); break;
@@ -409,9 +417,8 @@ static void walk_fast(const vparams *v, const r50_bcast *b, const int8_t *in1, c
         row_mul_vv_rt(V_SET1(v->off1), V_SET1(v->off2), v->lsh != 0, v->orn, &o, a + i0, c + i0, d,
                       n);
       else
-        row_add_vv_rt(&c1, v->q1.var, &c2, v->q2.var, v->kind == 1, v->orn,
-                      V_SET1(v->kind == 1 ? v->q1.d - v->q2.d : v->q1.d + v->q2.d), &o, a + i0,
-                      c + i0, d, n);
+        row_add_vv_rt(&c1, v->q1.var, &c2, v->q2.var, v->kind == 1, v->orn, &o, a + i0, c + i0, d,
+                      n);
     } else {
       /* one input (or both) constant along the run: fill pv with its value */
       const int which = is1 || !is2 ? 2 : 1; /* the constant one (input 2 when both are) */
