@@ -9,7 +9,8 @@
  *    op_pool.c's eval_rows does (r50_rowband);
  *  - average rounding: single-window cases whose per-channel sums sit at
  *    (and one off) every round-half-away-from-zero boundary, for tap counts
- *    1..300, random counts up to 65536 (the vector limit) and one above;
+ *    1..300, random counts up to 65536 (the vector limit) and one above; the
+ *    float quotient estimate's premise over all counts up to 65536;
  *  - MEAN: 1-5 dims, every subset of reduced axes (innermost reduced runs the
  *    reference path inside the kernel), modes SAME and REQUANT with
  *    multipliers tiny to large, extreme zero points, ResNet50V2's and
@@ -178,6 +179,35 @@ static int ps_avg_boundary_case(const char *isa, ps_pool_fn avgf, int32_t fh, in
   return same ? 1 : -1;
 }
 
+/* The premise of the kernels' average division (pool_s8_impl.h): for every
+ * count d <= 65536 and every n within 3 of a multiple of d (n in the range
+ * the rounding produces), trunc(fl(n * fl(1/d))) is trunc(n / d) or one short
+ * of it in magnitude, never beyond. IEEE single precision as in the vector
+ * units (volatile: no wider intermediate). Run once. */
+static void ps_div_premise(void) {
+  static int done = 0;
+  if (done) return;
+  done = 1;
+  long beyond = 0, n_short = 0, checked = 0;
+  for (int32_t d = 1; d <= 65536; d++) {
+    const volatile float rcp = 1.0f / (float)d;
+    for (int32_t k = -129; k <= 128; k++)
+      for (int32_t j = -3; j <= 3; j++) {
+        const int64_t n64 = (int64_t)k * d + j;
+        if (n64 < -128LL * d - d / 2 || n64 > 127LL * d + d / 2) continue;
+        const int32_t n = (int32_t)n64, want = n / d;
+        const volatile float prod = (float)n * rcp;
+        const int32_t q = (int32_t)prod;
+        checked++;
+        if (q == want) continue;
+        if (q - want == (n >= 0 ? -1 : 1)) n_short++;
+        else beyond++;
+      }
+  }
+  CHECK_MSG(beyond == 0, "%ld float quotient estimates beyond the one-short window", beyond);
+  printf("avgpool division premise: %ld pairs, %ld one short, %ld beyond\n", checked, n_short, beyond);
+}
+
 /* One MEAN case as op_mean.c's prepare builds it. */
 static int ps_mean_case(const char *isa, ps_mean_fn meanf, int verbose) {
   r50_mean_params p;
@@ -261,6 +291,7 @@ static void ps_sweep(const char *isa, ps_pool_fn maxf, ps_pool_fn avgf, ps_mean_
   }
   printf("%-10s pool: %d cases, %d differ\n", isa, ran, bad);
   if (!boundary) return;
+  ps_div_premise();
   ran = bad = 0;
   for (int32_t n = 1; n <= 300; n++) { /* 1 x n and n x 1 windows, and squares */
     bad += ps_avg_boundary_case(isa, avgf, 1, n, bad < 5) < 0;

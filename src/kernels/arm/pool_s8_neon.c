@@ -34,18 +34,16 @@ static void max_pixel(const int8_t *x, size_t row, size_t col, int32_t nky, int3
   pool_max_scalar(x, row, col, nky, nkx, c, C, lo, hi, out);
 }
 
-/* trunc(n / d) for |n| < 2^24, 1 <= d <= 2^16 (rcp = 1.0f / d): the float
- * estimate is within 1 of the quotient; the exact remainder corrects it. */
+/* trunc(n / d) for |n| <= 128.5 d, 1 <= d <= 2^16 (rcp = 1.0f / d): see
+ * ../pool_s8_impl.h (R50_POOL_AVG_MAX_TAPS) for why the float estimate is the
+ * quotient or one short of it in magnitude; the exact remainder fixes that. */
 static inline int32x4_t div_trunc(int32x4_t n, int32x4_t d, float32x4_t rcp) {
-  int32x4_t q = vcvtq_s32_f32(vmulq_f32(vcvtq_f32_s32(n), rcp)); /* rounds toward zero */
-  const int32x4_t r = vmlsq_s32(n, q, d);                         /* n - q * d */
-  const int32x4_t zero = vdupq_n_s32(0);
-  const uint32x4_t nneg = vcltq_s32(n, zero);
-  /* n >= 0: want 0 <= r < d; n < 0: want -d < r <= 0 (true lanes are all ones = -1) */
-  const uint32x4_t up = vorrq_u32(vcgeq_s32(r, d), vandq_u32(nneg, vcgtq_s32(r, zero)));
-  const uint32x4_t down = vorrq_u32(vcleq_s32(r, vnegq_s32(d)), vbicq_u32(vcltq_s32(r, zero), nneg));
-  q = vsubq_s32(q, vreinterpretq_s32_u32(up));
-  return vaddq_s32(q, vreinterpretq_s32_u32(down));
+  const int32x4_t q = vcvtq_s32_f32(vmulq_f32(vcvtq_f32_s32(n), rcp)); /* rounds toward zero */
+  const int32x4_t r = vmlsq_s32(n, q, d);                               /* n - q * d */
+  /* r >= d: q one short (n > 0); r <= -d: one short (n < 0); true lanes are -1 */
+  const int32x4_t up = vreinterpretq_s32_u32(vcgeq_s32(r, d));
+  const int32x4_t down = vreinterpretq_s32_u32(vcleq_s32(r, vnegq_s32(d)));
+  return vaddq_s32(vsubq_s32(q, up), down);
 }
 
 /* The reference's rounding: acc > 0 ? (acc + count/2) / count : (acc - count/2) / count */

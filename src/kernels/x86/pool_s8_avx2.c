@@ -39,20 +39,17 @@ static void max_pixel(const int8_t *x, size_t row, size_t col, int32_t nky, int3
   pool_max_scalar(x, row, col, nky, nkx, c, C, lo, hi, out);
 }
 
-/* trunc(n / d) for |n| < 2^24, 1 <= d <= 2^16 (rcp = 1.0f / d): the float
- * estimate is within 1 of the quotient; the exact remainder corrects it. */
+/* trunc(n / d) for |n| <= 128.5 d, 1 <= d <= 2^16 (rcp = 1.0f / d): see
+ * ../pool_s8_impl.h (R50_POOL_AVG_MAX_TAPS) for why the float estimate is the
+ * quotient or one short of it in magnitude; the exact remainder fixes that. */
 static inline __m256i div_trunc(__m256i n, __m256i d, __m256 rcp) {
-  __m256i q = _mm256_cvttps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(n), rcp));
+  const __m256i q = _mm256_cvttps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(n), rcp));
   const __m256i r = _mm256_sub_epi32(n, _mm256_mullo_epi32(q, d));
-  const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
-  const __m256i nneg = _mm256_cmpgt_epi32(zero, n);
-  /* n >= 0: want 0 <= r < d; n < 0: want -d < r <= 0 (true lanes are -1) */
-  const __m256i up = _mm256_or_si256(_mm256_cmpgt_epi32(r, _mm256_sub_epi32(d, one)),
-                                     _mm256_and_si256(nneg, _mm256_cmpgt_epi32(r, zero)));
-  const __m256i down = _mm256_or_si256(_mm256_cmpgt_epi32(_mm256_sub_epi32(one, d), r),
-                                       _mm256_andnot_si256(nneg, _mm256_cmpgt_epi32(zero, r)));
-  q = _mm256_sub_epi32(q, up);
-  return _mm256_add_epi32(q, down);
+  const __m256i one = _mm256_set1_epi32(1);
+  /* r >= d: q one short (n > 0); r <= -d: one short (n < 0); true lanes are -1 */
+  const __m256i up = _mm256_cmpgt_epi32(r, _mm256_sub_epi32(d, one));
+  const __m256i down = _mm256_cmpgt_epi32(_mm256_sub_epi32(one, d), r);
+  return _mm256_add_epi32(_mm256_sub_epi32(q, up), down);
 }
 
 static void avg_pixel(const int8_t *x, size_t row, size_t col, int32_t nky, int32_t nkx,

@@ -28,17 +28,16 @@ static void max_pixel(const int8_t *x, size_t row, size_t col, int32_t nky, int3
   }
 }
 
-/* trunc(n / d) for |n| < 2^24, 1 <= d <= 2^16 (rcp = 1.0f / d): the float
- * estimate is within 1 of the quotient; the exact remainder corrects it. */
+/* trunc(n / d) for |n| <= 128.5 d, 1 <= d <= 2^16 (rcp = 1.0f / d): see
+ * ../pool_s8_impl.h (R50_POOL_AVG_MAX_TAPS) for why the float estimate is the
+ * quotient or one short of it in magnitude; the exact remainder fixes that. */
 static inline __m512i div_trunc(__m512i n, __m512i d, __m512 rcp) {
   const __m512i q = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_cvtepi32_ps(n), rcp));
   const __m512i r = _mm512_sub_epi32(n, _mm512_mullo_epi32(q, d));
-  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
-  const __mmask16 nneg = _mm512_cmplt_epi32_mask(n, zero);
-  /* n >= 0: want 0 <= r < d; n < 0: want -d < r <= 0 */
-  const __mmask16 up = _mm512_cmpge_epi32_mask(r, d) | (nneg & _mm512_cmpgt_epi32_mask(r, zero));
-  const __mmask16 down = _mm512_cmple_epi32_mask(r, _mm512_sub_epi32(zero, d)) |
-                         ((__mmask16)~nneg & _mm512_cmplt_epi32_mask(r, zero));
+  const __m512i one = _mm512_set1_epi32(1);
+  /* r >= d: q one short (n > 0); r <= -d: one short (n < 0) */
+  const __mmask16 up = _mm512_cmpge_epi32_mask(r, d);
+  const __mmask16 down = _mm512_cmple_epi32_mask(r, _mm512_sub_epi32(_mm512_setzero_si512(), d));
   const __m512i q1 = _mm512_mask_add_epi32(q, up, q, one);
   return _mm512_mask_sub_epi32(q1, down, q1, one);
 }
