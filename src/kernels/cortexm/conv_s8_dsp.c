@@ -246,17 +246,31 @@ static void tile_out(const conv_ctx *c, pix_t *q, int nq, int32_t oc0, int32_t n
   tile(c, q, np, oc0, nc, init, acc);
   const r50_requant_s8 *rq = &c->p->q;
   const int32_t zo = rq->output_offset, lo = rq->act_min, hi = rq->act_max;
+  const int full = lo <= -128 && hi >= 127;
   int8_t *o[NP];
   for (int j = 0; j < nq; j++) o[j] = q[j].out + oc0;
   for (int32_t ch = 0; ch < nc; ch++) {
     const int32_t cc = oc0 + ch, m = rq->out_mult[cc], sh = rq->out_shift[cc];
-    if (sh < -1) { /* mbqm_dsp's e >= 2 case with its constants computed once per channel */
-      const int64_t cp = (int64_t)((uint64_t)(1u << (-sh - 2)) << 32) + 0x40000000LL;
-      const int64_t cn = cp - 0x80000000LL;
+    if (sh < 0 && sh >= -30 && m >= 0x40000000) {
+      /* Exact in 32 bits for 1 <= e <= 30 and m >= 2^30 (QuantizeMultiplier's normal form):
+       * with m2 = 2m - 2^32 (as int32), SMMLAR(a, m2, a) = a + floor((2am + 2^31) / 2^32) - a
+       * = floor((am + 2^30) / 2^31) = h = SRDHM(a, m) for any int32 a; RoundingDivideByPOT(h, e)
+       * = floor((h + 2^(e-1) - [a < 0]) / 2^e) (see mbqm_dsp), split as (h >> e) + (((h & mask)
+       * + 2^(e-1) - [a < 0]) >> e) so nothing overflows ((h & mask) + 2^(e-1) < 2^31). */
+      const int32_t m2 = (int32_t)((uint32_t)m << 1), e = -sh, mask = (int32_t)((1u << e) - 1u);
+      const int32_t r = (int32_t)(1u << (e - 1));
       for (int j = 0; j < nq; j++) {
         const int32_t a = acc[ch][j];
-        const int32_t v = (int32_t)((uint64_t)((int64_t)a * m + (a < 0 ? cn : cp)) >> 32) >> (-sh - 1);
-        o[j][ch] = (int8_t)r50_clamp_i32(v + zo, lo, hi);
+        int32_t h;
+        __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(a), "r"(m2));
+        /* SSAT to int8 first (= the clamp when the activation range is the whole int8 range,
+         * e.g. no fused activation), then the activation bounds without branches */
+        int32_t v = __ssat((h >> e) + (((h & mask) + r + (a >> 31)) >> e) + zo, 8);
+        if (!full) {
+          v = v < lo ? lo : v;
+          v = v > hi ? hi : v;
+        }
+        o[j][ch] = (int8_t)v;
       }
     } else {
       for (int j = 0; j < nq; j++)
