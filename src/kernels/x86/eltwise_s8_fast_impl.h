@@ -7,9 +7,10 @@
  *    into the output multiplier's 64-bit nudge as (D1 +/- D2) * mo when both
  *    inputs vary, else into the precomputed other operand);
  *  - output MultiplyByQuantizedMultiplier with 64-bit products (v_srdhm), its
- *    RoundingDivideByPOT in the additive form (h + 2^(r-1) + (h >> 31)) >> r
- *    when a bound on |h| computed from the parameters rules out overflow
- *    (see fast_bounds), else the reference's mask / threshold form;
+ *    RoundingDivideByPOT and the output offset in the additive form
+ *    (h + 2^(r-1) + out_offset * 2^r + (h >> 31)) >> r when a bound on |h|
+ *    computed from the parameters rules out overflow (fast_out), else the
+ *    reference's mask / threshold form;
  *  - results saturated to int8 by VPACKSS* then clamped to [act_min, act_max]
  *    (within int8), equal to the reference's int32 clamp.
  * Speed: parameters become register constants once per call (copied to locals:
@@ -397,6 +398,7 @@ static void walk_fast(const vparams *v, const r50_bcast *b, const int8_t *in1, c
   int pre = repeated_input(b, inner, k1 - k0);
   if ((pre == 2 && !is1) || (pre == 1 && !is2)) pre = 0; /* the other input must vary along the run */
   int32_t pv[PRE_MAX];
+  int pv_filled = 0; /* pv holds min(n, PRE_MAX) copies of pv[0] (constant operand runs) */
   if (pre) { /* the repeated input as the int32 operand, once */
     const int8_t *src = pre == 2 ? in2 : in1;
     for (size_t i = i0; i < i1; i += VW) {
@@ -425,7 +427,9 @@ static void walk_fast(const vparams *v, const r50_bcast *b, const int8_t *in1, c
       int32_t s[VW];
       V_ST32(s, other_value(v, &c1, &c2, which, V_SET1(which == 2 ? c[0] : a[0])));
       const size_t fill = n < PRE_MAX ? n : PRE_MAX;
-      for (size_t i = 0; i < fill; i++) pv[i] = s[0];
+      if (!pv_filled || pv[0] != s[0]) /* refill only when the value changes */
+        for (size_t i = 0; i < fill; i++) pv[i] = s[0];
+      pv_filled = 1;
       if (is1 || is2) {
         row_vp(v, &c1, &c2, &o, is1 != 0, is1 ? a + i0 : c + i0, pv, 1, d, n);
       } else if (n) { /* both constant: one value */
