@@ -18,8 +18,10 @@
  * MUL: (x1 + o1) * 2 (x2 + o2) for 4 elements with SXTB16 + SADD16 + SMULBB /
  * SMULTT, then the requantization above (shift <= 0; a left shift, rare,
  * falls back to the reference).
- * A broadcast (stride-0) input is read from a word holding its value 4 times,
- * so one loop serves all the broadcast cases.
+ * Broadcasts: each run of the innermost dim is contiguous or constant per
+ * input; a constant input is read from a word holding its value 4 times, a
+ * constant input 1 runs as input 2 (both ops are symmetric once the tables or
+ * offsets are swapped), and two constants give one value.
  */
 #include "eltwise_s8_dsp.h"
 
