@@ -205,7 +205,7 @@ void r50_conv2d_s8__avx2(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *
     jb.gather_per_task = (jb.rows + threads * 2 - 1) / (threads * 2);
     r50_par_run(par, (jb.rows + jb.gather_per_task - 1) / jb.gather_per_task, gather_task, &jb);
     const int32_t groups = (c->Np / NR + PG - 1) / PG;
-    jb.sp = x86_conv_split(jb.rows, groups, MR, threads);
+    jb.sp = x86_conv_split(jb.rows, groups, MR, threads, 8);
     r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
   }
 }

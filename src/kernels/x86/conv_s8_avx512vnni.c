@@ -301,14 +301,6 @@ static void gather_task(void *ctx, int32_t t) {
     x86_gather_row_vnni(c, jb->input, jb->m0 + r, jb->buf + (size_t)r * c->Kp, 0x80u, fill);
 }
 
-/* Panels per task: the group's weights about fit in L2 (256 KiB). */
-static int32_t panel_group(const r50_conv_s8_x86 *c) {
-  const int32_t np = c->Np / NR;
-  int32_t pg = (int32_t)((256 * 1024) / ((size_t)c->Kp * NR));
-  if (pg < 1) pg = 1;
-  return pg < np ? pg : np;
-}
-
 void r50_conv2d_s8__avx512vnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
                                void *scratch, const r50_parallel *par) {
   const int32_t threads = r50_par_threads(par);
@@ -316,7 +308,9 @@ void r50_conv2d_s8__avx512vnni(const r50_conv_s8_x86 *c, const int8_t *input, in
   memset(&jb, 0, sizeof jb);
   jb.c = c;
   jb.input = input;
-  jb.pg = panel_group(c);
+  int32_t per_thread;
+  /* a panel (64 channels) is one 64-byte output line: threads never share one */
+  jb.pg = x86_vnni_panel_group(c, NR, threads, 1, &per_thread);
   const int32_t groups = (c->Np / NR + jb.pg - 1) / jb.pg;
   if (c->direct || x86_window_inplace(c)) {
     jb.mode = c->direct ? MODE_DIRECT : MODE_WINDOW;
@@ -328,7 +322,7 @@ void r50_conv2d_s8__avx512vnni(const r50_conv_s8_x86 *c, const int8_t *input, in
     jb.astride = (size_t)c->K;
     jb.rows = c->M;
     jb.out = output;
-    jb.sp = x86_conv_split(c->M, groups, MR, threads);
+    jb.sp = x86_conv_split(c->M, groups, MR, threads, per_thread);
     r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
     return;
   }
@@ -343,7 +337,7 @@ gathered:
     jb.out = output + (size_t)m0 * c->p.out_c;
     jb.gather_per_task = (jb.rows + threads * 2 - 1) / (threads * 2);
     r50_par_run(par, (jb.rows + jb.gather_per_task - 1) / jb.gather_per_task, gather_task, &jb);
-    jb.sp = x86_conv_split(jb.rows, groups, MR, threads);
+    jb.sp = x86_conv_split(jb.rows, groups, MR, threads, per_thread);
     r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
   }
 }

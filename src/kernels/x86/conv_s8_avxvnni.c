@@ -214,16 +214,6 @@ static void gather_task(void *ctx, int32_t t) {
     x86_gather_row_vnni(c, jb->input, jb->m0 + r, jb->buf + (size_t)r * c->Kp, 0x80u, fill);
 }
 
-/* Panels per task: the group's weights about fit in L2 (256 KiB); a group
- * spans at least 4 panels (64 channels = one output cache line) so two
- * threads never write the same line. */
-static int32_t panel_group(const r50_conv_s8_x86 *c) {
-  const int32_t np = c->Np / NR;
-  int32_t pg = (int32_t)((256 * 1024) / ((size_t)c->Kp * NR)) / 4 * 4;
-  if (pg < 4) pg = 4;
-  return pg < np ? pg : np;
-}
-
 void r50_conv2d_s8__avxvnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output,
                             void *scratch, const r50_parallel *par) {
   const int32_t threads = r50_par_threads(par);
@@ -231,7 +221,10 @@ void r50_conv2d_s8__avxvnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_
   memset(&jb, 0, sizeof jb);
   jb.c = c;
   jb.input = input;
-  jb.pg = panel_group(c);
+  int32_t per_thread;
+  /* 4 panels of 16 channels = one 64-byte output line per task on AVX-VNNI, so
+   * two threads never write the same line */
+  jb.pg = x86_vnni_panel_group(c, NR, threads, 4, &per_thread);
   const int32_t groups = (c->Np / NR + jb.pg - 1) / jb.pg;
   if (c->direct || x86_window_inplace(c)) {
     jb.mode = c->direct ? MODE_DIRECT : MODE_WINDOW;
@@ -243,7 +236,7 @@ void r50_conv2d_s8__avxvnni(const r50_conv_s8_x86 *c, const int8_t *input, int8_
     jb.astride = (size_t)c->K;
     jb.rows = c->M;
     jb.out = output;
-    jb.sp = x86_conv_split(c->M, groups, MR, threads);
+    jb.sp = x86_conv_split(c->M, groups, MR, threads, per_thread);
     r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
     return;
   }
@@ -258,7 +251,7 @@ gathered:
     jb.out = output + (size_t)m0 * c->p.out_c;
     jb.gather_per_task = (jb.rows + threads * 2 - 1) / (threads * 2);
     r50_par_run(par, (jb.rows + jb.gather_per_task - 1) / jb.gather_per_task, gather_task, &jb);
-    jb.sp = x86_conv_split(jb.rows, groups, MR, threads);
+    jb.sp = x86_conv_split(jb.rows, groups, MR, threads, per_thread);
     r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
   }
 }

@@ -12,13 +12,15 @@
 #include "conv_s8_x86.h"
 
 /* Work split shared by the ISA files: `rows` rows in blocks of a multiple of
- * mr, times n_panels channel panels; about 8 tasks per thread (the pool hands
- * tasks out one by one, so small tasks even out the threads' finishing times). */
+ * mr, times n_panels channel panel groups; about per_thread tasks per thread
+ * (the pool hands tasks out one by one, so small tasks even out the threads'
+ * finishing times). */
 typedef struct {
   int32_t n_rb, rb_rows;
 } x86_split;
 
-static inline x86_split x86_conv_split(int32_t rows, int32_t n_panels, int32_t mr, int32_t threads) {
+static inline x86_split x86_conv_split(int32_t rows, int32_t n_panels, int32_t mr, int32_t threads,
+                                       int32_t per_thread) {
   x86_split s;
   if (threads <= 1) {
     s.n_rb = 1;
@@ -26,12 +28,35 @@ static inline x86_split x86_conv_split(int32_t rows, int32_t n_panels, int32_t m
     return s;
   }
   const int32_t tiles = (rows + mr - 1) / mr;
-  int32_t want = (threads * 8 + n_panels - 1) / n_panels;
+  int32_t want = (threads * per_thread + n_panels - 1) / n_panels;
   if (want > tiles) want = tiles;
   if (want < 1) want = 1;
   s.rb_rows = (tiles + want - 1) / want * mr;
   s.n_rb = (rows + s.rb_rows - 1) / s.rb_rows;
   return s;
+}
+
+/* Panels of nr channels per task for the VNNI kernels (rows outer, the
+ * group's panels inner). 1 thread: the group's weights about fit in L2
+ * (256 KiB), multiple of `align` panels. Several threads, when the weights
+ * outweigh the A rows (the late 7x7 and 14x14 layers: up to 2.4 MB of weights
+ * for 49 pixels), split by panels first so that each thread streams only its
+ * own weights (*per_thread = 4 tasks per thread, rows split only when there
+ * are too few panels); else *per_thread = 8. */
+static inline int32_t x86_vnni_panel_group(const r50_conv_s8_x86 *c, int32_t nr, int32_t threads,
+                                           int32_t align, int32_t *per_thread) {
+  const int32_t np = c->Np / nr;
+  int32_t pg = (int32_t)((256 * 1024) / ((size_t)c->Kp * nr)) / align * align;
+  if (pg < align) pg = align;
+  *per_thread = 8;
+  if (threads > 1 && (size_t)c->Np > (size_t)c->M) {
+    const int32_t want = threads * 4;
+    int32_t pg2 = (np + want - 1) / want;
+    pg2 = (pg2 + align - 1) / align * align;
+    if (pg2 < pg) pg = pg2;
+    *per_thread = 4;
+  }
+  return pg < np ? pg : np;
 }
 
 static inline int32_t x86_round_up(int32_t v, int32_t m) { return (v + m - 1) / m * m; }
