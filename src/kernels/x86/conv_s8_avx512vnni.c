@@ -131,10 +131,10 @@ static inline __m512i pack_order(void) {
 /* One MR x 64 tile. Row r's A bytes for segment ky, k-group g are at
  * a[r] + ky * kstride + 4 * g (g < seg / 4); rows r >= mr repeat a valid row.
  * flip: A holds raw int8 (x ^ 0x80 applied here), else already shifted. */
-static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c, const int8_t *const *a,
-                                                       int32_t mr, const int8_t *wp, int32_t n0,
-                                                       int8_t *out, int flip, int32_t kh,
-                                                       size_t kstride, int32_t seg) {
+static inline __attribute__((always_inline)) void tile_n(const r50_conv_s8_x86 *c, const int8_t *const *a,
+                                                         int32_t mr, const int8_t *wp, int32_t n0,
+                                                         int8_t *out, int flip, int32_t kh,
+                                                         size_t kstride, int32_t seg, int rows) {
   __m512i c00 = _mm512_setzero_si512(), c01 = c00, c02 = c00, c03 = c00;
   __m512i c10 = c00, c11 = c00, c12 = c00, c13 = c00;
   __m512i c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -160,11 +160,11 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
     c##r##3 = _mm512_dpbusd_epi32(c##r##3, x, w3);                         \
   } while (0)
       ROW(0);
-      ROW(1);
-      ROW(2);
-      ROW(3);
-      ROW(4);
-      ROW(5);
+      if (rows > 1) ROW(1);
+      if (rows > 2) ROW(2);
+      if (rows > 3) ROW(3);
+      if (rows > 4) ROW(4);
+      if (rows > 5) ROW(5);
 #undef ROW
     }
     a0 += kstride;
@@ -221,6 +221,18 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
     b = _mm512_min_epi8(_mm512_max_epi8(b, lo), hi);
     _mm512_mask_storeu_epi8(out + (size_t)r * out_c + n0, m, b);
   }
+}
+
+/* Row tails of 1-2 rows (49 pixels = 8 x 6 + 1) run a 2-row tile instead of
+ * computing 6 rows (rows >= mr repeat a valid row and are not stored). */
+static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c, const int8_t *const *a,
+                                                       int32_t mr, const int8_t *wp, int32_t n0,
+                                                       int8_t *out, int flip, int32_t kh,
+                                                       size_t kstride, int32_t seg) {
+  if (mr <= 2)
+    tile_n(c, a, mr, wp, n0, out, flip, kh, kstride, seg, 2);
+  else
+    tile_n(c, a, mr, wp, n0, out, flip, kh, kstride, seg, MR);
 }
 
 typedef struct {
