@@ -56,10 +56,10 @@ size_t r50_conv_s8_x86_prepare__avxvnni(r50_conv_s8_x86 *c, const r50_conv_param
 }
 
 /* One MR x 16 tile (see the AVX-512 file for the A addressing). */
-static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c, const int8_t *const *a,
-                                                       int32_t mr, const int8_t *wp, int32_t n0,
-                                                       int8_t *out, int flip, int32_t kh,
-                                                       size_t kstride, int32_t seg) {
+static inline __attribute__((always_inline)) void tile_n(const r50_conv_s8_x86 *c, const int8_t *const *a,
+                                                         int32_t mr, const int8_t *wp, int32_t n0,
+                                                         int8_t *out, int flip, int32_t kh,
+                                                         size_t kstride, int32_t seg, int rows) {
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   const __m256i fl = _mm256_set1_epi32((int32_t)0x80808080u);
@@ -77,11 +77,11 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
     c##r##1 = _mm256_dpbusd_avx_epi32(c##r##1, x, w1);          \
   } while (0)
       ROW(0);
-      ROW(1);
-      ROW(2);
-      ROW(3);
-      ROW(4);
-      ROW(5);
+      if (rows > 1) ROW(1);
+      if (rows > 2) ROW(2);
+      if (rows > 3) ROW(3);
+      if (rows > 4) ROW(4);
+      if (rows > 5) ROW(5);
 #undef ROW
     }
     a0 += kstride;
@@ -138,6 +138,18 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
       memcpy(o, t, (size_t)left);
     }
   }
+}
+
+/* Row tails of 1-2 rows (49 pixels = 8 x 6 + 1) run a 2-row tile instead of
+ * computing 6 rows (rows >= mr repeat a valid row and are not stored). */
+static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c, const int8_t *const *a,
+                                                       int32_t mr, const int8_t *wp, int32_t n0,
+                                                       int8_t *out, int flip, int32_t kh,
+                                                       size_t kstride, int32_t seg) {
+  if (mr <= 2)
+    tile_n(c, a, mr, wp, n0, out, flip, kh, kstride, seg, 2);
+  else
+    tile_n(c, a, mr, wp, n0, out, flip, kh, kstride, seg, MR);
 }
 
 typedef struct {
