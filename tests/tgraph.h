@@ -18,7 +18,7 @@ typedef struct {
   float scales[TG_MAX_T][1]; /* per-tensor quantization storage */
   int64_t zps[TG_MAX_T][1];
   void *tdata[TG_MAX_T];
-  _Alignas(16) uint8_t arena[1 << 16];
+  _Alignas(16) uint8_t arena[1 << 20]; /* persistent op data: multipliers, packed weights */
   r50_bump mem;
   r50_error err;
   void *scratch;

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "../kernels/conv_f32.h"
 #include "../kernels/dispatch.h"
 #include "../kernels/quant.h"
 #include "../kernels/ref/conv.h"
@@ -32,6 +33,10 @@ typedef struct {
   int32_t kernel;       /* CONV_*; the x86 kernels need constant weights/bias and groups == 1 */
   r50_conv_params k;
   r50_conv_s8_x86 x;    /* packed weights + params for the x86 kernels */
+#if defined(R50_F32_SIMD)
+  r50_conv2d_f32_fn f32;      /* float32 SIMD kernel (bit-identical to the reference), or NULL */
+  const float *f32_packed;    /* its weights, r50_conv_f32_pack layout */
+#endif
   r50_rowmap rows;      /* streamed execution (batch 1) */
   int32_t band_mc;      /* x86: rows gathered per chunk in band calls (smaller scratch) */
 #if defined(R50_ARM_NEON_KERNELS)
@@ -326,6 +331,17 @@ static r50_status conv_prepare(r50_prep *p) {
     st->kernel = dot ? CONV_NEONDOT : CONV_NEON;
   }
 #endif
+#if defined(R50_F32_SIMD)
+  /* float32, constant weights: packed once for the SIMD kernel */
+  if (st->is_float && k->groups == 1 && w->data && (!bias || bias->data) &&
+      (st->f32 = r50_conv2d_f32_kernel(r50_isa_active())) != NULL) {
+    const int32_t kd = k->filter_h * k->filter_w * k->filter_in_c;
+    float *pk = r50_prep_alloc(p, r50_conv_f32_packed_floats(k->out_c, kd) * sizeof(float));
+    if (!pk) return R50_ERR_ARENA;
+    r50_conv_f32_pack((const float *)w->data, k->out_c, kd, pk);
+    st->f32_packed = pk;
+  }
+#endif
 #if defined(R50_CORTEXM_DSP_KERNELS)
   /* Cortex-M DSP: no packing, no scratch (the host's plan stays valid) */
   if (!st->is_float && k->groups == 1) st->kernel = CONV_DSP;
@@ -407,6 +423,12 @@ static void conv_run(const r50_op *op, const conv_state *st, void *const *tdata,
 #if defined(R50_CORTEXM_DSP_KERNELS)
   if (st->kernel == CONV_DSP) {
     r50_conv2d_s8_dsp(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b, (int8_t *)out);
+    return;
+  }
+#endif
+#if defined(R50_F32_SIMD)
+  if (st->f32) {
+    st->f32(&k, (const float *)in, st->f32_packed, (const float *)b, (float *)out, r50_parallel_current());
     return;
   }
 #endif

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../kernels/conv_f32.h"
 #include "../kernels/dispatch.h"
 #include "../kernels/quant.h"
 #include "../kernels/ref/fc.h"
@@ -39,6 +40,11 @@ typedef struct {
 #endif
 #if defined(R50_CORTEXM_DSP_KERNELS)
   int32_t dsp;         /* int8: the Cortex-M DSP kernel (no packing, no scratch) */
+#endif
+#if defined(R50_F32_SIMD)
+  r50_conv2d_f32_fn f32;     /* float32 SIMD kernel (the FC as a 1x1 conv), or NULL */
+  r50_conv_params fc;        /* its geometry: batch pixels of in channels -> out channels */
+  const float *f32_packed;   /* r50_conv_f32_pack layout */
 #endif
 } fc_state;
 
@@ -275,6 +281,23 @@ static r50_status fc_prepare(r50_prep *p) {
 #if defined(R50_CORTEXM_DSP_KERNELS)
   st->dsp = !st->is_float;
 #endif
+#if defined(R50_F32_SIMD)
+  if (st->is_float && w->data && (!bias || bias->data) && (st->f32 = r50_conv2d_f32_kernel(r50_isa_active()))) {
+    r50_conv_params *c = &st->fc;
+    memset(c, 0, sizeof *c);
+    c->batch = k->batch;
+    c->in_h = c->in_w = c->out_h = c->out_w = c->filter_h = c->filter_w = 1;
+    c->in_c = c->filter_in_c = k->in;
+    c->out_c = k->out;
+    c->groups = c->stride_h = c->stride_w = c->dilation_h = c->dilation_w = 1;
+    c->act_min_f = k->act_min_f;
+    c->act_max_f = k->act_max_f;
+    float *pk = r50_prep_alloc(p, r50_conv_f32_packed_floats(k->out, k->in) * sizeof(float));
+    if (!pk) return R50_ERR_ARENA;
+    r50_conv_f32_pack((const float *)w->data, k->out, k->in, pk);
+    st->f32_packed = pk;
+  }
+#endif
   return R50_OK;
 }
 
@@ -314,6 +337,12 @@ static void fc_eval(const r50_op *op, const void *state, void *const *tdata, voi
 #if defined(R50_CORTEXM_DSP_KERNELS)
   if (st->dsp) {
     r50_fc_s8_dsp(&st->k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b, (int8_t *)out);
+    return;
+  }
+#endif
+#if defined(R50_F32_SIMD)
+  if (st->f32) {
+    st->f32(&st->fc, (const float *)in, st->f32_packed, (const float *)b, (float *)out, r50_parallel_current());
     return;
   }
 #endif
