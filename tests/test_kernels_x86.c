@@ -10,7 +10,13 @@
  *    once and only while its job is running;
  *  - ADD / SUB / MUL over random broadcast shapes (same shape, per-channel
  *    vector, scalar, odd lengths), offsets, multipliers and shifts, in place;
- *  - MAX_POOL_2D / AVERAGE_POOL_2D / MEAN (tests/kernels_pool_sweep.h). */
+ *  - MAX_POOL_2D / AVERAGE_POOL_2D / MEAN (tests/kernels_pool_sweep.h);
+ *  - DEPTHWISE_CONV_2D (depth multiplier 1): channel counts 1..129 and 144,
+ *    1x1/2x2/3x3/5x5/7x7 and rectangular filters, strides 1 and 2, dilation 1
+ *    and 2, SAME/VALID and large explicit padding (windows wholly outside the
+ *    image), batch 1-2, whole tensor or row bands, extreme zero points and
+ *    inputs, multipliers tiny / ~1 / > 1 and raw extremes (INT32_MIN, shifts
+ *    -31..30), all activation ranges, with and without bias. */
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,9 +26,11 @@
 #include "check.h"
 #include "kernels/quant.h"
 #include "kernels/ref/conv.h"
+#include "kernels/ref/dwconv.h"
 #include "kernels/eltwise_s8_fixed.h"
 #include "kernels/ref/eltwise.h"
 #include "kernels/x86/conv_s8_x86.h"
+#include "kernels/x86/dwconv_s8_x86.h"
 #include "kernels/x86/eltwise_s8_x86.h"
 #include "kernels/x86/pool_s8_x86.h"
 #include "kernels_pool_sweep.h"
@@ -455,6 +463,168 @@ static void eltwise_exhaustive(r50_isa isa) {
 }
 #endif
 
+/* ---- DEPTHWISE_CONV_2D (depth multiplier 1) ---- */
+static int g_dw_banded, g_dw_outside; /* cases run as row bands / with a window outside the image */
+
+static int dw_case(r50_isa isa, int verbose) {
+  r50_dwconv_params p;
+  memset(&p, 0, sizeof p);
+  const int32_t chans[] = {1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 96, 127, 128, 129, 144};
+  const int32_t ks[] = {1, 3, 3, 3, 5, 7, 2};
+  p.batch = rint_in(1, 2);
+  p.in_c = p.out_c = (rnd() & 1) ? rint_in(1, 129) : pick(chans, 20);
+  p.depth_multiplier = 1;
+  p.filter_h = pick(ks, 7);
+  p.filter_w = (rnd() % 4) ? p.filter_h : pick(ks, 7);
+  p.stride_h = rint_in(1, 2);
+  p.stride_w = (rnd() % 4) ? p.stride_h : rint_in(1, 2);
+  p.dilation_h = (rnd() % 5) ? 1 : 2;
+  p.dilation_w = (rnd() % 5) ? 1 : 2;
+  p.in_h = rint_in(1, 12);
+  p.in_w = rint_in(1, 12);
+  const int32_t win_h = (p.filter_h - 1) * p.dilation_h + 1, win_w = (p.filter_w - 1) * p.dilation_w + 1;
+  if (rnd() % 4 == 0) { /* large explicit padding: some windows miss the image entirely */
+    p.pad_top = rint_in(0, win_h + 2);
+    p.pad_left = rint_in(0, win_w + 2);
+    p.out_h = (p.in_h + p.pad_top + rint_in(0, win_h + 2) - win_h) / p.stride_h + 1;
+    p.out_w = (p.in_w + p.pad_left + rint_in(0, win_w + 2) - win_w) / p.stride_w + 1;
+    if (p.in_h + p.pad_top + 4 < win_h || p.in_w + p.pad_left + 4 < win_w) return 0;
+    if (p.out_h < 1 || p.out_w < 1) return 0;
+    if (p.pad_top >= win_h || p.pad_left >= win_w ||
+        (p.out_h - 1) * p.stride_h - p.pad_top >= p.in_h || (p.out_w - 1) * p.stride_w - p.pad_left >= p.in_w)
+      g_dw_outside++;
+  } else {
+    const int valid = rnd() & 1;
+    const int64_t oh = r50_tfl_out_size(valid, p.in_h, p.filter_h, p.stride_h, p.dilation_h);
+    const int64_t ow = r50_tfl_out_size(valid, p.in_w, p.filter_w, p.stride_w, p.dilation_w);
+    if (oh < 1 || ow < 1) return 0;
+    p.out_h = (int32_t)oh;
+    p.out_w = (int32_t)ow;
+    p.pad_top = (int32_t)r50_tfl_padding(p.stride_h, p.dilation_h, p.in_h, p.filter_h, oh, NULL);
+    p.pad_left = (int32_t)r50_tfl_padding(p.stride_w, p.dilation_w, p.in_w, p.filter_w, ow, NULL);
+  }
+  const int32_t zps[] = {-128, 127, 0, -1, 5, -100};
+  p.q.input_offset = -pick(zps, 6);
+  if (rnd() % 50 == 0) p.q.input_offset = (rnd() & 1) ? 32640 : -32640; /* the int16 limit */
+  p.q.output_offset = pick(zps, 6);
+  const int act = rint_in(0, 3);
+  p.q.act_min = act == 0 ? -128 : (act == 1 ? p.q.output_offset : -60);
+  p.q.act_max = act == 2 ? 90 : 127;
+  if (p.q.act_min > p.q.act_max) p.q.act_min = p.q.act_max;
+  const int32_t C = p.out_c;
+  const size_t n_in = (size_t)p.batch * p.in_h * p.in_w * C;
+  const size_t n_w = (size_t)p.filter_h * p.filter_w * C;
+  const size_t n_out = (size_t)p.batch * p.out_h * p.out_w * C;
+  int8_t *in = malloc(n_in), *w = malloc(n_w), *o_ref = malloc(n_out), *o_x = malloc(n_out);
+  int32_t *bias = malloc((size_t)C * 4), *mult = malloc((size_t)C * 4), *shift = malloc((size_t)C * 4);
+  uint32_t *scr = malloc(r50_dwconv_scratch_bytes(&p) + 4);
+  const int extreme = rnd() % 4 == 0;
+  for (size_t i = 0; i < n_in; i++)
+    in[i] = (int8_t)(extreme ? ((rnd() & 1) ? 127 : -128) : rint_in(-128, 127));
+  for (size_t i = 0; i < n_w; i++)
+    w[i] = (int8_t)(extreme ? ((rnd() & 1) ? 127 : -128) : rint_in(-128, 127));
+  const int mag = rnd() % 4; /* tiny, ~1, > 1, raw extremes */
+  const int per_tensor = rnd() % 3 == 0;
+  for (int32_t c = 0; c < C; c++) {
+    bias[c] = (int32_t)(rnd() << 4) - (1 << 19);
+    if (rnd() % 8 == 0) bias[c] = (int32_t)(rnd() << 16 ^ rnd());
+    if (per_tensor && c > 0) {
+      mult[c] = mult[0];
+      shift[c] = shift[0];
+    } else if (mag == 3) {
+      const int32_t raw[] = {INT32_MAX, 1 << 30, INT32_MIN, (int32_t)(0x40000000u | rnd())};
+      mult[c] = raw[rnd() % 4];
+      shift[c] = rint_in(-31, 30);
+    } else {
+      const double m = mag == 0 ? 1e-7 * (1 + rnd() % 1000)
+                                : (mag == 1 ? 0.5 + (rnd() % 1000) / 1000.0 : 1.0 + (rnd() % 3000));
+      r50_quantize_multiplier(m, &mult[c], &shift[c]);
+    }
+  }
+  p.q.out_mult = mult;
+  p.q.out_shift = shift;
+  const int with_bias = rnd() % 5 != 0;
+  const int32_t *bp = with_bias ? bias : NULL;
+  r50_dwconv2d_s8_ref(&p, in, w, bp, o_ref, scr);
+  CHECK(r50_dwconv_s8_x86_ok(&p));
+  const int v5 = isa == R50_ISA_AVX512VNNI;
+  const size_t mem_bytes = v5 ? r50_dwconv_s8_x86_mem__avx512vnni(&p) : r50_dwconv_s8_x86_mem__avx2(&p);
+  void *mem = aligned_alloc(64, (mem_bytes + 63) / 64 * 64);
+  r50_dwconv_s8_x86 d;
+  if (v5)
+    r50_dwconv_s8_x86_prepare__avx512vnni(&d, &p, w, bp, mem);
+  else
+    r50_dwconv_s8_x86_prepare__avx2(&d, &p, w, bp, mem);
+  memset(o_x, 0x55, n_out);
+  /* row bands as dwconv_run passes them (r50_rowband): the band's geometry,
+   * the input view starting at its first needed row */
+  const int banded = p.batch == 1 && p.out_h > 1 && rnd() % 3 == 0;
+  if (banded) {
+    g_dw_banded++;
+    for (int32_t y0 = 0; y0 < p.out_h;) {
+      int32_t y1 = y0 + rint_in(1, 3);
+      if (y1 > p.out_h) y1 = p.out_h;
+      r50_dwconv_params b = p;
+      int32_t lo = y0 * p.stride_h - p.pad_top, hi = (y1 - 1) * p.stride_h - p.pad_top + win_h;
+      if (lo < 0) lo = 0;
+      if (hi > p.in_h) hi = p.in_h;
+      if (lo > hi) lo = hi;
+      b.in_h = hi - lo;
+      b.out_h = y1 - y0;
+      b.pad_top = p.pad_top - y0 * p.stride_h + lo;
+      if (v5)
+        r50_dwconv2d_s8__avx512vnni(&d, &b, in + (size_t)lo * p.in_w * C, o_x + (size_t)y0 * p.out_w * C, g_par);
+      else
+        r50_dwconv2d_s8__avx2(&d, &b, in + (size_t)lo * p.in_w * C, o_x + (size_t)y0 * p.out_w * C, g_par);
+      y0 = y1;
+    }
+  } else if (v5) {
+    r50_dwconv2d_s8__avx512vnni(&d, &p, in, o_x, g_par);
+  } else {
+    r50_dwconv2d_s8__avx2(&d, &p, in, o_x, g_par);
+  }
+  const int same = memcmp(o_ref, o_x, n_out) == 0;
+  if (!same && verbose) {
+    size_t first = 0;
+    while (o_ref[first] == o_x[first]) first++;
+    fprintf(stderr,
+            "  %s dwconv b%d %dx%dx%d -> %dx%d f%dx%d s%d,%d d%d,%d pad %d,%d in_off %d out_off %d "
+            "act [%d,%d] mag %d bias %d banded %d: first diff at %zu (channel %zu: ref %d got %d)\n",
+            r50_isa_name(isa), p.batch, p.in_h, p.in_w, C, p.out_h, p.out_w, p.filter_h, p.filter_w,
+            p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, p.pad_top, p.pad_left,
+            p.q.input_offset, p.q.output_offset, p.q.act_min, p.q.act_max, mag, with_bias, banded,
+            first, first % (size_t)C, o_ref[first], o_x[first]);
+  }
+  CHECK(same);
+  free(in); free(w); free(o_ref); free(o_x); free(bias); free(mult); free(shift); free(scr); free(mem);
+  return same ? 1 : -1;
+}
+
+static void test_dwconv(r50_isa isa, int cases) {
+  int ran = 0, bad = 0;
+  g_dw_banded = g_dw_outside = 0;
+  for (int it = 0; it < cases; it++) {
+    const int r = dw_case(isa, bad < 5);
+    if (r) ran++;
+    if (r < 0) bad++;
+  }
+  CHECK_MSG(ran > cases / 2 && g_dw_banded > cases / 20 && g_dw_outside > cases / 50,
+            "dwconv sweep too thin: %d ran, %d banded, %d with windows outside", ran, g_dw_banded,
+            g_dw_outside);
+  /* the gate: x + input_offset must fit int16, depth multiplier 1 */
+  r50_dwconv_params g;
+  memset(&g, 0, sizeof g);
+  g.depth_multiplier = 1;
+  g.q.input_offset = 32641;
+  CHECK(!r50_dwconv_s8_x86_ok(&g));
+  g.q.input_offset = 128;
+  CHECK(r50_dwconv_s8_x86_ok(&g));
+  g.depth_multiplier = 2;
+  CHECK(!r50_dwconv_s8_x86_ok(&g));
+  printf("%-10s dwconv: %d cases (%d banded, %d with windows outside the image), %d differ\n",
+         r50_isa_name(isa), ran, g_dw_banded, g_dw_outside, bad);
+}
+
 int main(void) {
   test_pool();
 #if defined(__x86_64__)
@@ -474,6 +644,7 @@ int main(void) {
       g_par = &par;
       printf("%d thread(s):\n", threads);
       test_conv((r50_isa)l);
+      test_dwconv((r50_isa)l, threads == 1 ? 3000 : 1000);
       eltwise_cases((r50_isa)l);
       eltwise_exhaustive((r50_isa)l);
       g_par = NULL;

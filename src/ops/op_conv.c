@@ -18,6 +18,7 @@
 #include "../kernels/ref/conv.h"
 #include "../kernels/ref/dwconv.h"
 #include "../kernels/x86/conv_s8_x86.h"
+#include "../kernels/x86/dwconv_s8_x86.h"
 #include "../kernels/arm/conv_s8_arm.h"
 #include "../kernels/arm/dwconv_s8_arm.h"
 #include "../kernels/cortexm/conv_s8_dsp.h"
@@ -49,6 +50,10 @@ typedef struct {
   r50_dwconv_params k;
   r50_rowmap rows;
   int32_t neon;         /* int8, depth multiplier 1, level neon/neondot: the Arm NEON kernel */
+#if defined(__x86_64__)
+  int32_t x86;          /* CONV_AVX2 / CONV_AVX512VNNI: int8, depth multiplier 1, constant weights */
+  r50_dwconv_s8_x86 xd; /* its packed weights and constants */
+#endif
 #if defined(R50_CORTEXM_DSP_KERNELS)
   int32_t dsp;          /* int8, depth multiplier 1: the Cortex-M DSP kernel */
 #endif
@@ -522,6 +527,28 @@ static r50_status dwconv_prepare(r50_prep *p) {
 #if defined(R50_CORTEXM_DSP_KERNELS)
   st->dsp = !st->is_float && k->depth_multiplier == 1;
 #endif
+#if defined(__x86_64__)
+  {
+    /* avx2 and avxvnni (nothing for VNNI to add) run the AVX2 kernel */
+    const r50_isa xisa = r50_isa_active();
+    st->x86 = 0;
+    if (!st->is_float && xisa >= R50_ISA_AVX2 && r50_dwconv_s8_x86_ok(k) && w->data &&
+        (!bias || bias->data)) {
+      const int v5 = xisa >= R50_ISA_AVX512VNNI;
+      void *mem = r50_prep_alloc(p, v5 ? r50_dwconv_s8_x86_mem__avx512vnni(k)
+                                       : r50_dwconv_s8_x86_mem__avx2(k));
+      if (!mem) return R50_ERR_ARENA;
+      const int8_t *wd = (const int8_t *)w->data;
+      const int32_t *bd = bias ? (const int32_t *)bias->data : NULL;
+      if (v5)
+        r50_dwconv_s8_x86_prepare__avx512vnni(&st->xd, k, wd, bd, mem);
+      else
+        r50_dwconv_s8_x86_prepare__avx2(&st->xd, k, wd, bd, mem);
+      st->x86 = v5 ? CONV_AVX512VNNI : CONV_AVX2;
+      p->scratch_bytes = 0;
+    }
+  }
+#endif
   set_rows(p, &st->rows, dwconv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
            k->dilation_h);
   st->rows.scratch_bytes = p->scratch_bytes;
@@ -535,6 +562,17 @@ static void dwconv_run(const r50_op *op, const dwconv_state *st, void *const *td
   void *out = tdata[op->outputs[0]];
   r50_dwconv_params k = st->k;
   if (rows) r50_rowband(rows, y0, y1, &k.in_h, &k.out_h, &k.pad_top);
+#if defined(__x86_64__)
+  if (st->x86 == CONV_AVX512VNNI) {
+    r50_dwconv2d_s8__avx512vnni(&st->xd, &k, (const int8_t *)in, (int8_t *)out,
+                                r50_parallel_current());
+    return;
+  }
+  if (st->x86 == CONV_AVX2) {
+    r50_dwconv2d_s8__avx2(&st->xd, &k, (const int8_t *)in, (int8_t *)out, r50_parallel_current());
+    return;
+  }
+#endif
 #if defined(R50_ARM_NEON_KERNELS)
   if (st->neon) {
     r50_dwconv2d_s8__neon(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,

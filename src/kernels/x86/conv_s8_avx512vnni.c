@@ -10,6 +10,7 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "conv_s8_requant_avx512.h"
 #include "conv_s8_x86_impl.h"
 
 #define MR 6
@@ -22,62 +23,6 @@ static inline int32_t load_i32(const int8_t *p) {
   return v;
 }
 
-/* r50_mbqm(acc, mult, shift) on 16 lanes. */
-static inline __m512i mbqm(int sat, __m512i acc, __m512i mult, __m512i lsh, __m512i rsh) {
-  const __m512i x = _mm512_sllv_epi32(acc, lsh); /* wraps like the uint32 shift in r50_mbqm */
-  /* SaturatingRoundingDoublingHighMul = floor((x*m + 2^30) / 2^31), which equals
-   * gemmlowp's nudge-and-truncate for both signs; bits 31..62 of the sum. */
-  const __m512i nudge = _mm512_set1_epi64(1LL << 30);
-  __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, mult), nudge);
-  __m512i odd = _mm512_add_epi64(
-      _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(mult, 32)), nudge);
-  even = _mm512_srli_epi64(even, 31);
-  odd = _mm512_slli_epi64(odd, 1);
-  __m512i h = _mm512_mask_blend_epi32(0xAAAA, even, odd);
-  const __m512i imin = _mm512_set1_epi32(INT32_MIN);
-  if (sat) { /* INT32_MIN * INT32_MIN saturates (only possible with mult INT32_MIN) */
-    const __mmask16 s = _mm512_cmpeq_epi32_mask(x, imin) & _mm512_cmpeq_epi32_mask(mult, imin);
-    h = _mm512_mask_mov_epi32(h, s, _mm512_set1_epi32(INT32_MAX));
-  }
-  /* RoundingDivideByPOT */
-  const __m512i one = _mm512_set1_epi32(1);
-  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, rsh), one);
-  const __m512i rem = _mm512_and_si512(h, mask);
-  const __m512i thr = _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(h, 31));
-  __m512i v = _mm512_srav_epi32(h, rsh);
-  return _mm512_mask_add_epi32(v, _mm512_cmpgt_epi32_mask(rem, thr), v, one);
-}
-
-/* r50_mbqm(acc, mult, shift) + off, clamped to [lo, hi], on 16 lanes. */
-static inline __m512i requant(int sat, __m512i acc, __m512i mult, __m512i lsh, __m512i rsh, __m512i off,
-                              __m512i lo, __m512i hi) {
-  const __m512i v = _mm512_add_epi32(mbqm(sat, acc, mult, lsh, rsh), off);
-  return _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
-}
-
-/* mbqm with the per-channel constants hoisted out of the row loop: mo = mult
- * >> 32 (odd lanes), msk = 2^rsh - 1, half = msk >> 1; lsh only when some
- * channel shifts left. */
-static inline __m512i mbqm_pre(int sat, int use_lsh, __m512i acc, __m512i mult, __m512i mo,
-                               __m512i lsh, __m512i rsh, __m512i msk, __m512i half) {
-  const __m512i x = use_lsh ? _mm512_sllv_epi32(acc, lsh) : acc;
-  const __m512i nudge = _mm512_set1_epi64(1LL << 30);
-  __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, mult), nudge);
-  __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), mo), nudge);
-  even = _mm512_srli_epi64(even, 31);
-  odd = _mm512_slli_epi64(odd, 1);
-  __m512i h = _mm512_mask_blend_epi32(0xAAAA, even, odd);
-  if (sat) {
-    const __m512i imin = _mm512_set1_epi32(INT32_MIN);
-    const __mmask16 s = _mm512_cmpeq_epi32_mask(x, imin) & _mm512_cmpeq_epi32_mask(mult, imin);
-    h = _mm512_mask_mov_epi32(h, s, _mm512_set1_epi32(INT32_MAX));
-  }
-  const __m512i rem = _mm512_and_si512(h, msk);
-  const __m512i thr = _mm512_sub_epi32(half, _mm512_srai_epi32(h, 31));
-  const __m512i v = _mm512_srav_epi32(h, rsh);
-  return _mm512_mask_add_epi32(v, _mm512_cmpgt_epi32_mask(rem, thr), v, _mm512_set1_epi32(1));
-}
-
 void r50_requant16__avx512vnni(const int32_t *acc, const int32_t *mult, const int32_t *shift,
                                int32_t off, int32_t lo, int32_t hi, int32_t *out) {
   int32_t l[16], r[16];
@@ -85,7 +30,7 @@ void r50_requant16__avx512vnni(const int32_t *acc, const int32_t *mult, const in
     l[i] = shift[i] > 0 ? shift[i] : 0;
     r[i] = shift[i] > 0 ? 0 : -shift[i];
   }
-  const __m512i v = requant(1, _mm512_loadu_si512(acc), _mm512_loadu_si512(mult),
+  const __m512i v = x86_requant16(1, _mm512_loadu_si512(acc), _mm512_loadu_si512(mult),
                             _mm512_loadu_si512(l), _mm512_loadu_si512(r), _mm512_set1_epi32(off),
                             _mm512_set1_epi32(lo), _mm512_set1_epi32(hi));
   _mm512_storeu_si512(out, v);
@@ -201,7 +146,7 @@ static inline __attribute__((always_inline)) void tile_n(const r50_conv_s8_x86 *
       for (int32_t r = 0; r < mr; r++)
         _mm512_mask_cvtepi32_storeu_epi8(
             out + (size_t)r * out_c + n0 + 16 * i, m16,
-            requant(c->sat, _mm512_add_epi32(acc[r][i], bias[i]), mult[i], lsh[i], rsh[i], voff, vlo, vhi));
+            x86_requant16(c->sat, _mm512_add_epi32(acc[r][i], bias[i]), mult[i], lsh[i], rsh[i], voff, vlo, vhi));
     }
     return;
   }
@@ -213,7 +158,7 @@ static inline __attribute__((always_inline)) void tile_n(const r50_conv_s8_x86 *
   for (int32_t r = 0; r < mr; r++) {
     __m512i v[4];
     for (int32_t i = 0; i < 4; i++)
-      v[i] = mbqm_pre(c->sat, c->lsh_any, _mm512_add_epi32(acc[r][i], bias[i]), mult[i], mo[i], lsh[i],
+      v[i] = x86_mbqm16_pre(c->sat, c->lsh_any, _mm512_add_epi32(acc[r][i], bias[i]), mult[i], mo[i], lsh[i],
                       rsh[i], msk[i], half[i]);
     const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(v[0], v[1]), off16);
     const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(v[2], v[3]), off16);
