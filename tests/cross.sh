@@ -5,7 +5,8 @@
 #   qemu-aarch64 -cpu cortex-a35   levels ref, neon
 #   qemu-aarch64 -cpu max          levels ref, neon, neondot (SDOT)
 #   qemu-arm     -cpu cortex-a7    levels ref, neon (Armv7-A NEON)
-# Per target: test_kernels_arm (every NEON kernel against the reference), the
+# Per target: test_kernels_arm (every NEON kernel against the reference),
+# test_kernels_f32 (the AArch64 float32 conv/FC kernel against the reference), the
 # small goldens (ResNet-8 int8/float, MobileNetV2, uint8 refusal) at every level
 # the emulated CPU has, and the ResNet50V2 224 golden (1 input) at the best
 # NEON level. Bounded for CI (110-200 s on 2 shared cores); the full ctest suite runs
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-targets="test_kernels_arm test_golden r50"
+targets="test_kernels_arm test_kernels_f32 test_golden r50"
 small="pretrainedResnet_quant pretrainedResnet tf2_mobilenet_v2_1.0_224_ptq mobilenet_v1_0.25_128_quant"
 
 build() { # dir toolchain
@@ -28,6 +29,7 @@ run_target() { # dir "qemu command" best-level
   local dir=$1 qemu=$2 best=$3 t0=$SECONDS
   echo "-- $qemu"
   $qemu "$dir/test_kernels_arm" | grep -E "best ISA|differ|skipped|checks"
+  $qemu "$dir/test_kernels_f32" | grep -E "cases|no SIMD|checks"
   for m in $small; do
     R50_GOLDEN_MAX=1 $qemu "$dir/test_golden" "$m" | grep -E "checks|DIFFERS" | sed "s/^/$m: /"
   done
