@@ -8,8 +8,10 @@
  *    no pair sum, no saturation) and VPADDD accumulates, wrapping modulo 2^32
  *    like the reference's accumulator (integer order does not matter);
  *  - taps outside the image are skipped, as in the reference;
+ *    (AVX-512 VNNI: VPDPWSSD does both, also wrapping);
  *  - bias, r50_mbqm's double rounding, output offset and clamp lane by lane,
- *    with the per-channel constants packed in the accumulators' lane order.
+ *    with the per-channel constants packed (and derived) once in the
+ *    accumulators' lane order.
  * AVX2 runs the last C % 16 channels in scalar C; AVX-512 masks its tail.
  * The geometry comes with each call (row bands pass the band's), the packed
  * weights and constants from prepare. par: NULL or a runner (split over
@@ -30,11 +32,16 @@ typedef struct {
   int32_t C, Cp;         /* channels, rounded up to the block (2L) */
   int32_t taps;          /* filter_h * filter_w */
   int32_t sat;           /* some multiplier is INT32_MIN (never from QuantizeMultiplier) */
+  int32_t lsh_any;       /* some channel has a left shift (multiplier > 1) */
   const int16_t *w;      /* [taps][Cp / 2L][even 2L | odd 2L] int16 */
-  const int32_t *bias;   /* [Cp] in lane order (0 without bias) */
-  const int32_t *mult;   /* [Cp] in lane order */
-  const int32_t *lsh;    /* [Cp] max(shift, 0) in lane order */
-  const int32_t *rsh;    /* [Cp] max(-shift, 0) in lane order */
+  /* per channel, [Cp] each in lane order: */
+  const int32_t *bias;   /* bias (0 without) */
+  const int32_t *mult;   /* multiplier */
+  const int32_t *mo;     /* mult >> 32 as 64-bit lanes: mo[2i] = mult[2i + 1], mo[2i + 1] = 0 */
+  const int32_t *lsh;    /* max(shift, 0) */
+  const int32_t *rsh;    /* max(-shift, 0) */
+  const int32_t *msk;    /* 2^rsh - 1 */
+  const int32_t *half;   /* msk >> 1 */
 } r50_dwconv_s8_x86;
 
 /* Parameters the kernels cover: depth multiplier 1, x + input_offset within

@@ -21,6 +21,12 @@ typedef struct {
 
 static void dw_pixel(const dw_job *j, const int8_t *x, size_t row, size_t col, const int16_t *w,
                      size_t wrow, size_t wcol, int32_t nky, int32_t nkx, int8_t *out);
+/* DW_NPIX horizontally adjacent pixels whose windows are wholly inside the
+ * image in x (pixel n's taps at x + n * step), sharing the weight loads and
+ * giving the out-of-order core independent accumulator chains. */
+static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row, size_t col,
+                      const int16_t *w, size_t wrow, size_t wcol, int32_t nky, int32_t nkx,
+                      int8_t *out);
 
 /* Channel of lane i (0 <= i < 2L) of a block: the accumulators hold channels
  * 2i (even) and 2i+1 (odd); unpacklo/hi per 128-bit lane put channels
@@ -32,19 +38,20 @@ static inline int32_t dw_lane_channel(int32_t i) {
 
 static size_t dw_mem(const r50_dwconv_params *p) {
   const size_t Cp = (size_t)(p->out_c + DW_B - 1) / DW_B * DW_B;
-  return (size_t)p->filter_h * p->filter_w * Cp * 2 * sizeof(int16_t) + 4 * Cp * sizeof(int32_t);
+  return (size_t)p->filter_h * p->filter_w * Cp * 2 * sizeof(int16_t) + 7 * Cp * sizeof(int32_t);
 }
 
 static void dw_prepare(r50_dwconv_s8_x86 *d, const r50_dwconv_params *p, const int8_t *filter,
                        const int32_t *bias, void *mem) {
   const int32_t C = p->out_c, Cp = (C + DW_B - 1) / DW_B * DW_B, taps = p->filter_h * p->filter_w;
   int32_t *arr = (int32_t *)mem;
-  int32_t *b = arr, *mu = arr + Cp, *ls = arr + 2 * Cp, *rs = arr + 3 * Cp;
-  int16_t *w = (int16_t *)(arr + 4 * Cp);
+  int32_t *b = arr, *mu = arr + Cp, *mo = arr + 2 * Cp, *ls = arr + 3 * Cp, *rs = arr + 4 * Cp;
+  int32_t *mk = arr + 5 * Cp, *hf = arr + 6 * Cp;
+  int16_t *w = (int16_t *)(arr + 7 * Cp);
   d->C = C;
   d->Cp = Cp;
   d->taps = taps;
-  d->sat = 0;
+  d->sat = d->lsh_any = 0;
   for (int32_t c0 = 0; c0 < Cp; c0 += DW_B)
     for (int32_t i = 0; i < DW_B; i++) {
       const int32_t c = c0 + dw_lane_channel(i), in = c < C;
@@ -53,8 +60,15 @@ static void dw_prepare(r50_dwconv_s8_x86 *d, const r50_dwconv_params *p, const i
       mu[c0 + i] = in ? p->q.out_mult[c] : 0;
       ls[c0 + i] = sh > 0 ? sh : 0;
       rs[c0 + i] = sh > 0 ? 0 : -sh;
+      mk[c0 + i] = rs[c0 + i] < 32 ? (int32_t)((1u << rs[c0 + i]) - 1u) : -1;
+      hf[c0 + i] = (int32_t)((uint32_t)mk[c0 + i] >> 1);
       if (mu[c0 + i] == INT32_MIN) d->sat = 1;
+      if (ls[c0 + i]) d->lsh_any = 1;
     }
+  for (int32_t i = 0; i < Cp; i += 2) {
+    mo[i] = mu[i + 1];
+    mo[i + 1] = 0;
+  }
   for (int32_t t = 0; t < taps; t++)
     for (int32_t c0 = 0; c0 < Cp; c0 += DW_B) {
       int16_t *e = w + (size_t)t * Cp * 2 + (size_t)c0 * 2, *o = e + DW_B;
@@ -69,8 +83,11 @@ static void dw_prepare(r50_dwconv_s8_x86 *d, const r50_dwconv_params *p, const i
   d->w = w;
   d->bias = b;
   d->mult = mu;
+  d->mo = mo;
   d->lsh = ls;
   d->rsh = rs;
+  d->msk = mk;
+  d->half = hf;
 }
 
 /* Lane of channel ch (0 <= ch < 2L) of a block: the inverse of dw_lane_channel. */
@@ -112,18 +129,35 @@ static void dw_row(const dw_job *j, int32_t r) {
   const int32_t iy0 = oy * p->stride_h - p->pad_top;
   int32_t ky0, ky1;
   r50_tap_range(iy0, p->dilation_h, p->in_h, p->filter_h, &ky0, &ky1);
-  for (int32_t ox = 0; ox < p->out_w; ox++, out += C) {
-    const int32_t ix0 = ox * p->stride_w - p->pad_left;
-    int32_t kx0, kx1;
-    r50_tap_range(ix0, p->dilation_w, p->in_w, p->filter_w, &kx0, &kx1);
-    if (ky1 <= ky0 || kx1 <= kx0) { /* the window misses the image: bias only */
+  if (ky1 <= ky0) { /* the row's windows miss the image: bias only */
+    for (int32_t ox = 0; ox < p->out_w; ox++, out += C)
       dw_pixel(j, in_b, row, col, j->d->w, wrow, wcol, 0, 0, out);
+    return;
+  }
+  const int8_t *in_r = in_b + (size_t)(iy0 + ky0 * p->dilation_h) * p->in_w * C;
+  const int16_t *w_r = j->d->w + (size_t)ky0 * wrow;
+  /* [ox_lo, ox_hi): every tap of the window inside the image in x */
+  const int32_t span = (p->filter_w - 1) * p->dilation_w;
+  int32_t ox_lo = p->pad_left <= 0 ? 0 : (p->pad_left + p->stride_w - 1) / p->stride_w;
+  int32_t ox_hi = p->in_w - span + p->pad_left <= 0 ? 0 : (p->in_w - span + p->pad_left - 1) / p->stride_w + 1;
+  if (ox_hi > p->out_w) ox_hi = p->out_w;
+  if (ox_lo > ox_hi) ox_lo = ox_hi;
+  for (int32_t ox = 0; ox < p->out_w;) {
+    const int32_t ix0 = ox * p->stride_w - p->pad_left;
+    if (ox >= ox_lo && ox + DW_NPIX <= ox_hi) {
+      dw_pixels(j, in_r + (size_t)ix0 * C, (size_t)p->stride_w * C, row, col, w_r, wrow, wcol,
+                ky1 - ky0, p->filter_w, out + (size_t)ox * C);
+      ox += DW_NPIX;
       continue;
     }
-    const int8_t *x =
-        in_b + ((size_t)(iy0 + ky0 * p->dilation_h) * p->in_w + (size_t)(ix0 + kx0 * p->dilation_w)) * C;
-    dw_pixel(j, x, row, col, j->d->w + (size_t)ky0 * wrow + (size_t)kx0 * wcol, wrow, wcol, ky1 - ky0,
-             kx1 - kx0, out);
+    int32_t kx0, kx1;
+    r50_tap_range(ix0, p->dilation_w, p->in_w, p->filter_w, &kx0, &kx1);
+    if (kx1 <= kx0) /* the window misses the image: bias only */
+      dw_pixel(j, in_b, row, col, j->d->w, wrow, wcol, 0, 0, out + (size_t)ox * C);
+    else
+      dw_pixel(j, in_r + (size_t)(ix0 + kx0 * p->dilation_w) * C, row, col,
+               w_r + (size_t)kx0 * wcol, wrow, wcol, ky1 - ky0, kx1 - kx0, out + (size_t)ox * C);
+    ox++;
   }
 }
 
