@@ -11,7 +11,8 @@
  *  - ADD / SUB / MUL over random broadcast shapes (same shape, per-channel
  *    vector, scalar, odd lengths), offsets, multipliers and shifts, in place;
  *  - MAX_POOL_2D / AVERAGE_POOL_2D / MEAN (tests/kernels_pool_sweep.h);
- *  - DEPTHWISE_CONV_2D (depth multiplier 1): channel counts 1..129 and 144,
+ *  - DEPTHWISE_CONV_2D (depth multiplier 1): MobileNetV2-shaped layers, then
+ *    random channel counts 1..129 and 144,
  *    1x1/2x2/3x3/5x5/7x7 and rectangular filters, strides 1 and 2, dilation 1
  *    and 2, SAME/VALID and large explicit padding (windows wholly outside the
  *    image), batch 1-2, whole tensor or row bands, extreme zero points and
@@ -466,7 +467,17 @@ static void eltwise_exhaustive(r50_isa isa) {
 /* ---- DEPTHWISE_CONV_2D (depth multiplier 1) ---- */
 static int g_dw_banded, g_dw_outside; /* cases run as row bands / with a window outside the image */
 
-static int dw_case(r50_isa isa, int verbose) {
+/* MobileNetV2-shaped layers (SAME, or VALID after its explicit PAD) and odd variants */
+typedef struct {
+  int32_t in_h, in_w, c, f, stride, valid;
+} dw_fixed;
+static const dw_fixed k_dw_fixed[] = {
+    {112, 112, 32, 3, 1, 0}, {113, 113, 96, 3, 2, 1}, {56, 56, 144, 3, 1, 0}, {57, 57, 144, 3, 2, 1},
+    {28, 28, 192, 3, 1, 0},  {14, 14, 576, 3, 1, 0},  {7, 7, 960, 3, 1, 0},   {9, 9, 67, 5, 2, 0},
+    {30, 30, 129, 7, 1, 0},  {20, 17, 33, 3, 1, 1},
+};
+
+static int dw_case(r50_isa isa, int verbose, const dw_fixed *fx) {
   r50_dwconv_params p;
   memset(&p, 0, sizeof p);
   const int32_t chans[] = {1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 96, 127, 128, 129, 144};
@@ -482,8 +493,17 @@ static int dw_case(r50_isa isa, int verbose) {
   p.dilation_w = (rnd() % 5) ? 1 : 2;
   p.in_h = rint_in(1, 12);
   p.in_w = rint_in(1, 12);
+  if (fx) {
+    p.batch = 1;
+    p.in_h = fx->in_h;
+    p.in_w = fx->in_w;
+    p.in_c = p.out_c = fx->c;
+    p.filter_h = p.filter_w = fx->f;
+    p.stride_h = p.stride_w = fx->stride;
+    p.dilation_h = p.dilation_w = 1;
+  }
   const int32_t win_h = (p.filter_h - 1) * p.dilation_h + 1, win_w = (p.filter_w - 1) * p.dilation_w + 1;
-  if (rnd() % 4 == 0) { /* large explicit padding: some windows miss the image entirely */
+  if (!fx && rnd() % 4 == 0) { /* large explicit padding: some windows miss the image entirely */
     p.pad_top = rint_in(0, win_h + 2);
     p.pad_left = rint_in(0, win_w + 2);
     p.out_h = (p.in_h + p.pad_top + rint_in(0, win_h + 2) - win_h) / p.stride_h + 1;
@@ -494,7 +514,7 @@ static int dw_case(r50_isa isa, int verbose) {
         (p.out_h - 1) * p.stride_h - p.pad_top >= p.in_h || (p.out_w - 1) * p.stride_w - p.pad_left >= p.in_w)
       g_dw_outside++;
   } else {
-    const int valid = rnd() & 1;
+    const int valid = fx ? fx->valid : (int)(rnd() & 1);
     const int64_t oh = r50_tfl_out_size(valid, p.in_h, p.filter_h, p.stride_h, p.dilation_h);
     const int64_t ow = r50_tfl_out_size(valid, p.in_w, p.filter_w, p.stride_w, p.dilation_w);
     if (oh < 1 || ow < 1) return 0;
@@ -505,7 +525,7 @@ static int dw_case(r50_isa isa, int verbose) {
   }
   const int32_t zps[] = {-128, 127, 0, -1, 5, -100};
   p.q.input_offset = -pick(zps, 6);
-  if (rnd() % 50 == 0) p.q.input_offset = (rnd() & 1) ? 32640 : -32640; /* the int16 limit */
+  if (!fx && rnd() % 50 == 0) p.q.input_offset = (rnd() & 1) ? 32640 : -32640; /* the int16 limit */
   p.q.output_offset = pick(zps, 6);
   const int act = rint_in(0, 3);
   p.q.act_min = act == 0 ? -128 : (act == 1 ? p.q.output_offset : -60);
@@ -603,8 +623,14 @@ static int dw_case(r50_isa isa, int verbose) {
 static void test_dwconv(r50_isa isa, int cases) {
   int ran = 0, bad = 0;
   g_dw_banded = g_dw_outside = 0;
+  for (size_t i = 0; i < sizeof k_dw_fixed / sizeof k_dw_fixed[0]; i++) {
+    const int r = dw_case(isa, bad < 5, &k_dw_fixed[i]);
+    CHECK(r != 0);
+    if (r) ran++;
+    if (r < 0) bad++;
+  }
   for (int it = 0; it < cases; it++) {
-    const int r = dw_case(isa, bad < 5);
+    const int r = dw_case(isa, bad < 5, NULL);
     if (r) ran++;
     if (r < 0) bad++;
   }

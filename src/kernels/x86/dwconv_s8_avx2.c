@@ -16,10 +16,10 @@
 #include "dwconv_s8_x86_impl.h"
 
 /* r50_mbqm + output offset, clamped, on the 8 lanes of constants at k */
-static inline __m256i rq(const r50_dwconv_s8_x86 *d, __m256i acc, size_t k, __m256i off, __m256i lo,
-                         __m256i hi) {
+static inline __m256i rq(const r50_dwconv_s8_x86 *d, const int32_t *bias, __m256i acc, size_t k,
+                         __m256i off, __m256i lo, __m256i hi) {
 #define LD(a) _mm256_loadu_si256((const __m256i *)(d->a + k))
-  const __m256i v = x86_mbqm8_pre(d->sat, d->lsh_any, _mm256_add_epi32(acc, LD(bias)), LD(mult), LD(mo),
+  const __m256i v = x86_mbqm8_pre(d->sat, d->lsh_any, _mm256_add_epi32(acc, _mm256_loadu_si256((const __m256i *)(bias + k))), LD(mult), LD(mo),
                                   LD(lsh), LD(rsh), LD(msk), LD(half));
 #undef LD
   return _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, off), lo), hi);
@@ -51,7 +51,7 @@ static void dw_pixel(const dw_job *j, const int8_t *x, size_t row, size_t col, c
     /* channels 0-3, 8-11 / 4-7, 12-15 (dw_lane_channel) */
     const __m256i a0 = _mm256_unpacklo_epi32(ae, ao), a1 = _mm256_unpackhi_epi32(ae, ao);
     const size_t q = (size_t)c;
-    const __m256i r0 = rq(d, a0, q, ooff, lo, hi), r1 = rq(d, a1, q + DW_L, ooff, lo, hi);
+    const __m256i r0 = rq(d, d->bias, a0, q, ooff, lo, hi), r1 = rq(d, d->bias, a1, q + DW_L, ooff, lo, hi);
     /* per 128-bit lane k: channels 8k..8k+7 as int16, in range already */
     const __m256i s16 = _mm256_packs_epi32(r0, r1);
     const __m128i s8 = _mm_packs_epi16(_mm256_castsi256_si128(s16), _mm256_extracti128_si256(s16, 1));
@@ -60,9 +60,11 @@ static void dw_pixel(const dw_job *j, const int8_t *x, size_t row, size_t col, c
   if (c < C) dw_scalar(j, x, row, col, w, wrow, wcol, nky, nkx, c, out);
 }
 
-static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row, size_t col,
-                      const int16_t *w, size_t wrow, size_t wcol, int32_t nky, int32_t nkx,
-                      int8_t *out) {
+static inline __attribute__((always_inline)) void pixels(const dw_job *j, const int8_t *x, size_t step,
+                                                        size_t row, size_t col, const int16_t *w,
+                                                        size_t wrow, size_t wcol, int32_t nky,
+                                                        int32_t nkx, int8_t *out, int fold) {
+  const int32_t *bias = fold ? j->d->bias_in : j->d->bias;
   const r50_dwconv_s8_x86 *d = j->d;
   const r50_dwconv_params *p = j->p;
   const int32_t C = d->C;
@@ -84,8 +86,8 @@ static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row,
         const int8_t *xt = xr + (size_t)kx * col;
 #define TAP(e, o, i)                                                                                 \
   do {                                                                                               \
-    const __m256i xv = _mm256_add_epi16(                                                             \
-        _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(xt + (i) * step))), off);             \
+    __m256i xv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(xt + (i) * step)));         \
+    if (!fold) xv = _mm256_add_epi16(xv, off);                                                       \
     e = _mm256_add_epi32(e, _mm256_madd_epi16(xv, we));                                              \
     o = _mm256_add_epi32(o, _mm256_madd_epi16(xv, wo));                                              \
   } while (0)
@@ -99,7 +101,8 @@ static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row,
     const __m256i ae[DW_NPIX] = {e0, e1, e2, e3}, ao[DW_NPIX] = {o0, o1, o2, o3};
     for (int i = 0; i < DW_NPIX; i++) {
       const __m256i a0 = _mm256_unpacklo_epi32(ae[i], ao[i]), a1 = _mm256_unpackhi_epi32(ae[i], ao[i]);
-      const __m256i r0 = rq(d, a0, (size_t)c, ooff, lo, hi), r1 = rq(d, a1, (size_t)c + DW_L, ooff, lo, hi);
+      const __m256i r0 = rq(d, bias, a0, (size_t)c, ooff, lo, hi),
+                    r1 = rq(d, bias, a1, (size_t)c + DW_L, ooff, lo, hi);
       const __m256i s16 = _mm256_packs_epi32(r0, r1);
       _mm_storeu_si128((__m128i *)(out + (size_t)i * C + c),
                        _mm_packs_epi16(_mm256_castsi256_si128(s16), _mm256_extracti128_si256(s16, 1)));
@@ -107,6 +110,15 @@ static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row,
   }
   for (int i = 0; i < DW_NPIX && c < C; i++)
     dw_scalar(j, x + (size_t)i * step, row, col, w, wrow, wcol, nky, nkx, c, out + (size_t)i * C);
+}
+
+static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row, size_t col,
+                      const int16_t *w, size_t wrow, size_t wcol, int32_t nky, int32_t nkx,
+                      int8_t *out, int fold) {
+  if (fold)
+    pixels(j, x, step, row, col, w, wrow, wcol, nky, nkx, out, 1);
+  else
+    pixels(j, x, step, row, col, w, wrow, wcol, nky, nkx, out, 0);
 }
 
 size_t r50_dwconv_s8_x86_mem__avx2(const r50_dwconv_params *p) { return dw_mem(p); }

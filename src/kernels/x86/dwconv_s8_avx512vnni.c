@@ -17,10 +17,10 @@
 #include "dwconv_s8_x86_impl.h"
 
 /* r50_mbqm + output offset, clamped, on the 16 lanes of constants at k */
-static inline __m512i rq(const r50_dwconv_s8_x86 *d, __m512i acc, size_t k, __m512i off, __m512i lo,
-                         __m512i hi) {
+static inline __m512i rq(const r50_dwconv_s8_x86 *d, const int32_t *bias, __m512i acc, size_t k,
+                         __m512i off, __m512i lo, __m512i hi) {
 #define LD(a) _mm512_loadu_si512(d->a + k)
-  const __m512i v = x86_mbqm16_pre(d->sat, d->lsh_any, _mm512_add_epi32(acc, LD(bias)), LD(mult), LD(mo),
+  const __m512i v = x86_mbqm16_pre(d->sat, d->lsh_any, _mm512_add_epi32(acc, _mm512_loadu_si512(bias + k)), LD(mult), LD(mo),
                                    LD(lsh), LD(rsh), LD(msk), LD(half));
 #undef LD
   return _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, off), lo), hi);
@@ -55,15 +55,17 @@ static void dw_pixel(const dw_job *j, const int8_t *x, size_t row, size_t col, c
     /* lanes 4k..4k+3: channels 8k+0..3 (a0) / 8k+4..7 (a1) (dw_lane_channel) */
     const __m512i a0 = _mm512_unpacklo_epi32(ae, ao), a1 = _mm512_unpackhi_epi32(ae, ao);
     const size_t q = (size_t)c;
-    const __m512i r0 = rq(d, a0, q, ooff, lo, hi), r1 = rq(d, a1, q + DW_L, ooff, lo, hi);
+    const __m512i r0 = rq(d, d->bias, a0, q, ooff, lo, hi), r1 = rq(d, d->bias, a1, q + DW_L, ooff, lo, hi);
     /* per 128-bit lane k: channels 8k..8k+7 as int16, in range already */
     _mm256_mask_storeu_epi8(out + c, m, _mm512_cvtsepi16_epi8(_mm512_packs_epi32(r0, r1)));
   }
 }
 
-static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row, size_t col,
-                      const int16_t *w, size_t wrow, size_t wcol, int32_t nky, int32_t nkx,
-                      int8_t *out) {
+static inline __attribute__((always_inline)) void pixels(const dw_job *j, const int8_t *x, size_t step,
+                                                        size_t row, size_t col, const int16_t *w,
+                                                        size_t wrow, size_t wcol, int32_t nky,
+                                                        int32_t nkx, int8_t *out, int fold) {
+  const int32_t *bias = fold ? j->d->bias_in : j->d->bias;
   const r50_dwconv_s8_x86 *d = j->d;
   const r50_dwconv_params *p = j->p;
   const int32_t C = d->C;
@@ -85,8 +87,8 @@ static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row,
         const int8_t *xt = xr + (size_t)kx * col;
 #define TAP(e, o, i)                                                                                  \
   do {                                                                                                \
-    const __m512i xv =                                                                                \
-        _mm512_add_epi16(_mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, xt + (i) * step)), off);      \
+    __m512i xv = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, xt + (i) * step));                   \
+    if (!fold) xv = _mm512_add_epi16(xv, off);                                                        \
     e = _mm512_dpwssd_epi32(e, xv, we);                                                               \
     o = _mm512_dpwssd_epi32(o, xv, wo);                                                               \
   } while (0)
@@ -100,10 +102,20 @@ static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row,
     const __m512i ae[DW_NPIX] = {e0, e1, e2, e3}, ao[DW_NPIX] = {o0, o1, o2, o3};
     for (int i = 0; i < DW_NPIX; i++) {
       const __m512i a0 = _mm512_unpacklo_epi32(ae[i], ao[i]), a1 = _mm512_unpackhi_epi32(ae[i], ao[i]);
-      const __m512i r0 = rq(d, a0, (size_t)c, ooff, lo, hi), r1 = rq(d, a1, (size_t)c + DW_L, ooff, lo, hi);
+      const __m512i r0 = rq(d, bias, a0, (size_t)c, ooff, lo, hi),
+                    r1 = rq(d, bias, a1, (size_t)c + DW_L, ooff, lo, hi);
       _mm256_mask_storeu_epi8(out + (size_t)i * C + c, m, _mm512_cvtsepi16_epi8(_mm512_packs_epi32(r0, r1)));
     }
   }
+}
+
+static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row, size_t col,
+                      const int16_t *w, size_t wrow, size_t wcol, int32_t nky, int32_t nkx,
+                      int8_t *out, int fold) {
+  if (fold)
+    pixels(j, x, step, row, col, w, wrow, wcol, nky, nkx, out, 1);
+  else
+    pixels(j, x, step, row, col, w, wrow, wcol, nky, nkx, out, 0);
 }
 
 size_t r50_dwconv_s8_x86_mem__avx512vnni(const r50_dwconv_params *p) { return dw_mem(p); }

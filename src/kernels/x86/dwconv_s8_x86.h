@@ -8,7 +8,9 @@
  *    no pair sum, no saturation) and VPADDD accumulates, wrapping modulo 2^32
  *    like the reference's accumulator (integer order does not matter);
  *  - taps outside the image are skipped, as in the reference;
- *    (AVX-512 VNNI: VPDPWSSD does both, also wrapping);
+ *    (AVX-512 VNNI: VPDPWSSD does both, also wrapping); windows wholly inside
+ *    the image fold the offset into the bias instead (sum w*(x + off) =
+ *    sum w*x + off * sum w, modulo 2^32 too);
  *  - bias, r50_mbqm's double rounding, output offset and clamp lane by lane,
  *    with the per-channel constants packed (and derived) once in the
  *    accumulators' lane order.
@@ -36,6 +38,8 @@ typedef struct {
   const int16_t *w;      /* [taps][Cp / 2L][even 2L | odd 2L] int16 */
   /* per channel, [Cp] each in lane order: */
   const int32_t *bias;   /* bias (0 without) */
+  const int32_t *bias_in; /* bias + input_offset * (sum of the channel's weights), wrapping: for
+                             windows wholly inside the image, whose taps then skip the offset */
   const int32_t *mult;   /* multiplier */
   const int32_t *mo;     /* mult >> 32 as 64-bit lanes: mo[2i] = mult[2i + 1], mo[2i + 1] = 0 */
   const int32_t *lsh;    /* max(shift, 0) */

@@ -24,9 +24,11 @@ static void dw_pixel(const dw_job *j, const int8_t *x, size_t row, size_t col, c
 /* DW_NPIX horizontally adjacent pixels whose windows are wholly inside the
  * image in x (pixel n's taps at x + n * step), sharing the weight loads and
  * giving the out-of-order core independent accumulator chains. */
+/* fold: the windows are wholly inside the image (in y too): no offset add,
+ * bias_in instead of bias. */
 static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row, size_t col,
                       const int16_t *w, size_t wrow, size_t wcol, int32_t nky, int32_t nkx,
-                      int8_t *out);
+                      int8_t *out, int fold);
 
 /* Channel of lane i (0 <= i < 2L) of a block: the accumulators hold channels
  * 2i (even) and 2i+1 (odd); unpacklo/hi per 128-bit lane put channels
@@ -38,7 +40,7 @@ static inline int32_t dw_lane_channel(int32_t i) {
 
 static size_t dw_mem(const r50_dwconv_params *p) {
   const size_t Cp = (size_t)(p->out_c + DW_B - 1) / DW_B * DW_B;
-  return (size_t)p->filter_h * p->filter_w * Cp * 2 * sizeof(int16_t) + 7 * Cp * sizeof(int32_t);
+  return (size_t)p->filter_h * p->filter_w * Cp * 2 * sizeof(int16_t) + 8 * Cp * sizeof(int32_t);
 }
 
 static void dw_prepare(r50_dwconv_s8_x86 *d, const r50_dwconv_params *p, const int8_t *filter,
@@ -46,8 +48,8 @@ static void dw_prepare(r50_dwconv_s8_x86 *d, const r50_dwconv_params *p, const i
   const int32_t C = p->out_c, Cp = (C + DW_B - 1) / DW_B * DW_B, taps = p->filter_h * p->filter_w;
   int32_t *arr = (int32_t *)mem;
   int32_t *b = arr, *mu = arr + Cp, *mo = arr + 2 * Cp, *ls = arr + 3 * Cp, *rs = arr + 4 * Cp;
-  int32_t *mk = arr + 5 * Cp, *hf = arr + 6 * Cp;
-  int16_t *w = (int16_t *)(arr + 7 * Cp);
+  int32_t *mk = arr + 5 * Cp, *hf = arr + 6 * Cp, *bi = arr + 7 * Cp;
+  int16_t *w = (int16_t *)(arr + 8 * Cp);
   d->C = C;
   d->Cp = Cp;
   d->taps = taps;
@@ -64,6 +66,9 @@ static void dw_prepare(r50_dwconv_s8_x86 *d, const r50_dwconv_params *p, const i
       hf[c0 + i] = (int32_t)((uint32_t)mk[c0 + i] >> 1);
       if (mu[c0 + i] == INT32_MIN) d->sat = 1;
       if (ls[c0 + i]) d->lsh_any = 1;
+      uint32_t sw = 0;
+      for (int32_t t = 0; in && t < taps; t++) sw += (uint32_t)(int32_t)filter[(size_t)t * C + c];
+      bi[c0 + i] = (int32_t)((uint32_t)b[c0 + i] + (uint32_t)p->q.input_offset * sw);
     }
   for (int32_t i = 0; i < Cp; i += 2) {
     mo[i] = mu[i + 1];
@@ -82,6 +87,7 @@ static void dw_prepare(r50_dwconv_s8_x86 *d, const r50_dwconv_params *p, const i
     }
   d->w = w;
   d->bias = b;
+  d->bias_in = bi;
   d->mult = mu;
   d->mo = mo;
   d->lsh = ls;
@@ -146,7 +152,7 @@ static void dw_row(const dw_job *j, int32_t r) {
     const int32_t ix0 = ox * p->stride_w - p->pad_left;
     if (ox >= ox_lo && ox + DW_NPIX <= ox_hi) {
       dw_pixels(j, in_r + (size_t)ix0 * C, (size_t)p->stride_w * C, row, col, w_r, wrow, wcol,
-                ky1 - ky0, p->filter_w, out + (size_t)ox * C);
+                ky1 - ky0, p->filter_w, out + (size_t)ox * C, ky1 - ky0 == p->filter_h);
       ox += DW_NPIX;
       continue;
     }
