@@ -17,7 +17,7 @@
  *    and 2, SAME/VALID and large explicit padding (windows wholly outside the
  *    image), batch 1-2, whole tensor or row bands, extreme zero points and
  *    inputs, multipliers tiny / ~1 / > 1 and raw extremes (INT32_MIN, shifts
- *    -31..30), all activation ranges, with and without bias. */
+ *    -31..-1), all activation ranges, with and without bias. */
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -546,7 +546,7 @@ static int dw_case(r50_isa isa, int verbose, const dw_fixed *fx) {
   const int mag = rnd() % 4; /* tiny, ~1, > 1, raw extremes */
   const int per_tensor = rnd() % 3 == 0;
   for (int32_t c = 0; c < C; c++) {
-    bias[c] = (int32_t)(rnd() << 4) - (1 << 19);
+    bias[c] = (int32_t)((rnd() << 4) - (1u << 19));
     if (rnd() % 8 == 0) bias[c] = (int32_t)(rnd() << 16 ^ rnd());
     if (per_tensor && c > 0) {
       mult[c] = mult[0];
@@ -554,7 +554,9 @@ static int dw_case(r50_isa isa, int verbose, const dw_fixed *fx) {
     } else if (mag == 3) {
       const int32_t raw[] = {INT32_MAX, 1 << 30, INT32_MIN, (int32_t)(0x40000000u | rnd())};
       mult[c] = raw[rnd() % 4];
-      shift[c] = rint_in(-31, 30);
+      /* right shifts only: with a raw multiplier a left shift can take r50_mbqm to
+       * INT32_MAX, and the reference's "+ output_offset" would overflow (UB) */
+      shift[c] = rint_in(-31, -1);
     } else {
       const double m = mag == 0 ? 1e-7 * (1 + rnd() % 1000)
                                 : (mag == 1 ? 0.5 + (rnd() % 1000) / 1000.0 : 1.0 + (rnd() % 3000));
@@ -588,14 +590,14 @@ static int dw_case(r50_isa isa, int verbose, const dw_fixed *fx) {
       int32_t lo = y0 * p.stride_h - p.pad_top, hi = (y1 - 1) * p.stride_h - p.pad_top + win_h;
       if (lo < 0) lo = 0;
       if (hi > p.in_h) hi = p.in_h;
-      if (lo > hi) lo = hi;
-      b.in_h = hi - lo;
+      b.in_h = hi > lo ? hi - lo : 0; /* 0: the band's windows all miss the image */
       b.out_h = y1 - y0;
       b.pad_top = p.pad_top - y0 * p.stride_h + lo;
+      const int8_t *bin = in + (size_t)(lo < p.in_h ? lo : p.in_h) * p.in_w * C;
       if (v5)
-        r50_dwconv2d_s8__avx512vnni(&d, &b, in + (size_t)lo * p.in_w * C, o_x + (size_t)y0 * p.out_w * C, g_par);
+        r50_dwconv2d_s8__avx512vnni(&d, &b, bin, o_x + (size_t)y0 * p.out_w * C, g_par);
       else
-        r50_dwconv2d_s8__avx2(&d, &b, in + (size_t)lo * p.in_w * C, o_x + (size_t)y0 * p.out_w * C, g_par);
+        r50_dwconv2d_s8__avx2(&d, &b, bin, o_x + (size_t)y0 * p.out_w * C, g_par);
       y0 = y1;
     }
   } else if (v5) {
