@@ -19,8 +19,9 @@
 static inline __m256i rq(const r50_dwconv_s8_x86 *d, const int32_t *bias, __m256i acc, size_t k,
                          __m256i off, __m256i lo, __m256i hi) {
 #define LD(a) _mm256_loadu_si256((const __m256i *)(d->a + k))
-  const __m256i v = x86_mbqm8_pre(d->sat, d->lsh_any, _mm256_add_epi32(acc, _mm256_loadu_si256((const __m256i *)(bias + k))), LD(mult), LD(mo),
-                                  LD(lsh), LD(rsh), LD(msk), LD(half));
+  const __m256i a = _mm256_add_epi32(acc, _mm256_loadu_si256((const __m256i *)(bias + k)));
+  const __m256i v =
+      x86_mbqm8_pre(d->sat, d->lsh_any, a, LD(mult), LD(mo), LD(lsh), LD(rsh), LD(msk), LD(half));
 #undef LD
   return _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, off), lo), hi);
 }

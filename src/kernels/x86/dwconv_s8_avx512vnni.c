@@ -20,8 +20,9 @@
 static inline __m512i rq(const r50_dwconv_s8_x86 *d, const int32_t *bias, __m512i acc, size_t k,
                          __m512i off, __m512i lo, __m512i hi) {
 #define LD(a) _mm512_loadu_si512(d->a + k)
-  const __m512i v = x86_mbqm16_pre(d->sat, d->lsh_any, _mm512_add_epi32(acc, _mm512_loadu_si512(bias + k)), LD(mult), LD(mo),
-                                   LD(lsh), LD(rsh), LD(msk), LD(half));
+  const __m512i a = _mm512_add_epi32(acc, _mm512_loadu_si512(bias + k));
+  const __m512i v =
+      x86_mbqm16_pre(d->sat, d->lsh_any, a, LD(mult), LD(mo), LD(lsh), LD(rsh), LD(msk), LD(half));
 #undef LD
   return _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, off), lo), hi);
 }

@@ -1,10 +1,11 @@
 /* Loops of the x86 int8 DEPTHWISE_CONV_2D kernels, shared by AVX2 and AVX-512
  * (they differ only by vector width; see dwconv_s8_x86.h). Define DW_L (int32
- * lanes: 8 or 16), include after "../../runtime/parallel.h", "../quant.h",
- * "../ref/conv.h" and "dwconv_s8_x86.h", then define
+ * lanes: 8 or 16) and DW_NPIX, include after "../../runtime/parallel.h",
+ * "../quant.h", "../ref/conv.h" and "dwconv_s8_x86.h", then define
  *   dw_pixel: one output pixel, all C channels; tap (ky, kx) (ky < nky,
  *     kx < nkx, both in the image) of channel c is x[ky*row + kx*col + c],
- *     its packed weights w + ky*wrow + kx*wcol (block b at b * 4 DW_L).
+ *     its packed weights w + ky*wrow + kx*wcol (block b at b * 4 DW_L);
+ *   dw_pixels: the same for DW_NPIX horizontally adjacent pixels (see below).
  * Defines static dw_mem / dw_prepare / dw_run. */
 #ifndef R50_KERNELS_X86_DWCONV_S8_X86_IMPL_H
 #define R50_KERNELS_X86_DWCONV_S8_X86_IMPL_H
@@ -23,9 +24,8 @@ static void dw_pixel(const dw_job *j, const int8_t *x, size_t row, size_t col, c
                      size_t wrow, size_t wcol, int32_t nky, int32_t nkx, int8_t *out);
 /* DW_NPIX horizontally adjacent pixels whose windows are wholly inside the
  * image in x (pixel n's taps at x + n * step), sharing the weight loads and
- * giving the out-of-order core independent accumulator chains. */
-/* fold: the windows are wholly inside the image (in y too): no offset add,
- * bias_in instead of bias. */
+ * giving the out-of-order core independent accumulator chains. fold: the
+ * windows are wholly inside in y too: no offset add, bias_in instead of bias. */
 static void dw_pixels(const dw_job *j, const int8_t *x, size_t step, size_t row, size_t col,
                       const int16_t *w, size_t wrow, size_t wcol, int32_t nky, int32_t nkx,
                       int8_t *out, int fold);
