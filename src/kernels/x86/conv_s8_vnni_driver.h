@@ -1,0 +1,131 @@
+/* Driver shared by the VNNI conv kernels (conv_s8_avx512vnni.c, conv_s8_avxvnni.c):
+ * the job, the thread split (rows x panel groups), in-place window tiles, the
+ * gathered path and the entry point. The including file defines MR, NR, the
+ * tile functions tile() and tile_n() for its vector width, and
+ *   R50_VNNI_CONV_NAME    the entry point's name
+ *   R50_VNNI_PANEL_ALIGN  panels per 64-byte output line (1 for 64-channel
+ *                         zmm panels, 4 for 16-channel ymm panels)
+ * then includes this file once. */
+#ifndef R50_VNNI_CONV_NAME
+#error "define R50_VNNI_CONV_NAME before including conv_s8_vnni_driver.h"
+#endif
+
+typedef struct {
+  const r50_conv_s8_x86 *c;
+  const int8_t *abase; /* row 0 of A (direct / gathered modes) */
+  size_t astride;
+  int32_t rows;
+  int8_t *out;         /* output row 0 */
+  int mode;            /* 0 gathered, 1 direct 1x1, 2 window read in place */
+  int32_t safe;        /* window mode: rows whose windows can be read in place */
+  int32_t pg;          /* panels per task */
+  x86_split sp;
+  const int8_t *input;
+  int8_t *buf;
+  int32_t m0, gather_per_task;
+} job;
+
+enum { MODE_GATHERED = 0, MODE_DIRECT = 1, MODE_WINDOW = 2 };
+
+/* Window tile whose last rows would read past the input: gather the rows into
+ * a local buffer in the same layout (bounded by WIN_LOCAL, checked in eval). */
+#define WIN_LOCAL 16384
+
+static void window_tile(const job *jb, int32_t r0, int32_t mr, const int8_t *wp, int32_t j) {
+  const r50_conv_s8_x86 *c = jb->c;
+  int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
+  const int8_t *a[MR];
+  if (r0 + mr <= jb->safe) {
+    for (int32_t r = 0; r < MR; r++) a[r] = x86_window_row(&c->p, jb->input, r0 + (r < mr ? r : mr - 1));
+    tile(c, a, mr, wp, j * NR, o, 1, c->kh, (size_t)c->p.dilation_h * c->p.in_w * c->p.in_c, c->seg);
+    return;
+  }
+  _Alignas(64) int8_t local[WIN_LOCAL];
+  const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u);
+  for (int32_t r = 0; r < mr; r++) x86_gather_row_vnni(c, jb->input, r0 + r, local + (size_t)r * c->Kp, 0x80u, fill);
+  for (int32_t r = 0; r < MR; r++) a[r] = local + (size_t)(r < mr ? r : mr - 1) * c->Kp;
+  tile(c, a, mr, wp, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
+}
+
+static void compute_task(void *ctx, int32_t t) {
+  const job *jb = (const job *)ctx;
+  const r50_conv_s8_x86 *c = jb->c;
+  const int32_t jg = t / jb->sp.n_rb, rb = t % jb->sp.n_rb;
+  const int32_t r_begin = rb * jb->sp.rb_rows;
+  const int32_t r_end = r_begin + jb->sp.rb_rows < jb->rows ? r_begin + jb->sp.rb_rows : jb->rows;
+  const int32_t np = c->Np / NR;
+  const int32_t j_end = (jg + 1) * jb->pg < np ? (jg + 1) * jb->pg : np;
+  /* rows outer, the group's panels inner: the A rows stay in L1 while the
+   * group's weights (sized for L2 in eval) are swept */
+  for (int32_t r0 = r_begin; r0 < r_end; r0 += MR) {
+    const int32_t mr = r_end - r0 < MR ? r_end - r0 : MR;
+    for (int32_t j = jg * jb->pg; j < j_end; j++) {
+      const int8_t *wp = c->w + (size_t)j * c->Kp * NR;
+      if (jb->mode == MODE_WINDOW) {
+        window_tile(jb, r0, mr, wp, j);
+        continue;
+      }
+      const int8_t *a[MR];
+      for (int32_t r = 0; r < MR; r++)
+        a[r] = jb->abase + (size_t)(r0 + (r < mr ? r : mr - 1)) * jb->astride;
+      int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
+      if (jb->mode == MODE_DIRECT)
+        tile(c, a, mr, wp, j * NR, o, 1, 1, 0, c->Kp);
+      else
+        tile(c, a, mr, wp, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
+    }
+  }
+}
+
+static void gather_task(void *ctx, int32_t t) {
+  const job *jb = (const job *)ctx;
+  const r50_conv_s8_x86 *c = jb->c;
+  const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u); /* zero point + 128 */
+  const int32_t r_begin = t * jb->gather_per_task;
+  const int32_t r_end =
+      r_begin + jb->gather_per_task < jb->rows ? r_begin + jb->gather_per_task : jb->rows;
+  for (int32_t r = r_begin; r < r_end; r++)
+    x86_gather_row_vnni(c, jb->input, jb->m0 + r, jb->buf + (size_t)r * c->Kp, 0x80u, fill);
+}
+
+void R50_VNNI_CONV_NAME(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *output, void *scratch,
+                        const r50_parallel *par) {
+  const int32_t threads = r50_par_threads(par);
+  job jb;
+  memset(&jb, 0, sizeof jb);
+  jb.c = c;
+  jb.input = input;
+  int32_t per_thread;
+  /* a task owns whole 64-byte output lines: threads never write the same line */
+  jb.pg = x86_vnni_panel_group(c, NR, threads, R50_VNNI_PANEL_ALIGN, &per_thread);
+  const int32_t groups = (c->Np / NR + jb.pg - 1) / jb.pg;
+  if (c->direct || x86_window_inplace(c)) {
+    jb.mode = c->direct ? MODE_DIRECT : MODE_WINDOW;
+    if (!c->direct) {
+      jb.safe = x86_window_safe_rows(c, input);
+      if (jb.safe < c->M && (size_t)MR * c->Kp > WIN_LOCAL) goto gathered;
+    }
+    jb.abase = input;
+    jb.astride = (size_t)c->K;
+    jb.rows = c->M;
+    jb.out = output;
+    jb.sp = x86_conv_split(c->M, groups, MR, threads, per_thread);
+    r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
+    return;
+  }
+gathered:
+  jb.mode = MODE_GATHERED;
+  jb.buf = (int8_t *)scratch;
+  jb.abase = jb.buf;
+  jb.astride = (size_t)c->Kp;
+  for (int32_t m0 = 0; m0 < c->M; m0 += c->mc) {
+    jb.rows = c->M - m0 < c->mc ? c->M - m0 : c->mc;
+    jb.m0 = m0;
+    jb.out = output + (size_t)m0 * c->p.out_c;
+    jb.gather_per_task = (jb.rows + threads * 2 - 1) / (threads * 2);
+    r50_par_run(par, (jb.rows + jb.gather_per_task - 1) / jb.gather_per_task, gather_task, &jb);
+    jb.sp = x86_conv_split(jb.rows, groups, MR, threads, per_thread);
+    r50_par_run(par, jb.sp.n_rb * groups, compute_task, &jb);
+  }
+}
+
