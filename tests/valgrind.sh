@@ -4,7 +4,8 @@
 # exhaustive SIMD-vs-reference sweep; valgrind has no AVX-512 and the sweep is
 # covered by ASan). test_golden runs one image per model (R50_GOLDEN_MAX=1),
 # test_malformed 300 bit-flip trials and every 97th truncation
-# (R50_MALFORMED_TRIALS), and the fuzz regressions replay tests/regress.
+# (R50_MALFORMED_TRIALS), test_quantize skips its 224x224 twin (R50_TWIN_224=0;
+# the 64x64 one runs), and the fuzz regressions replay tests/regress.
 #   tests/valgrind.sh BUILD_DIR [TEST...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,7 @@ for n in "${tests[@]}"; do
     regress_*) cmd=("$build/replay_${n#regress_}" "tests/regress/${n#regress_}") ;;
     *) cmd=("$build/$n") ;;
   esac
-  if R50_GOLDEN_MAX=1 R50_MALFORMED_TRIALS=300 "${vg[@]}" "${cmd[@]}" >"$build/valgrind-$n.log" 2>&1; then
+  if R50_GOLDEN_MAX=1 R50_MALFORMED_TRIALS=300 R50_TWIN_224=0 "${vg[@]}" "${cmd[@]}" >"$build/valgrind-$n.log" 2>&1; then
     echo "valgrind: $n ok ($(( $(date +%s) - start )) s)"
   else
     fail=1
