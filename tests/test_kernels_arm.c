@@ -31,6 +31,7 @@
 #include "kernels/ref/conv.h"
 #include "kernels/ref/dwconv.h"
 #include "kernels/ref/eltwise.h"
+#include "kernels_eltwise_sweep.h"
 #include "kernels_pool_sweep.h"
 
 static uint64_t g_rng = 0x243F6A8885A308D3ull;
@@ -322,79 +323,6 @@ static void test_dwconv(int cases) {
   printf("neon       dwconv: %d cases, %d differ\n", ran, bad);
 }
 
-static void eltwise_cases(int cases) {
-  int bad = 0, ran = 0;
-  for (int it = 0; it < cases; it++) {
-    int32_t d1[4], d2[4], nd = rint_in(1, 4);
-    for (int i = 0; i < nd; i++) {
-      d1[i] = rint_in(1, 40);
-      const int r = (int)(rnd() % 3);
-      d2[i] = r == 0 ? 1 : d1[i];
-      if (rnd() % 3 == 0) d1[i] = d2[i] == 1 ? d1[i] : d2[i];
-      if (rnd() % 5 == 0) d1[i] = 1;
-    }
-    int32_t ond, od[6];
-    if (!r50_bcast_shape(nd, d1, nd, d2, &ond, od)) continue;
-    size_t n1 = 1, n2 = 1, no = 1;
-    for (int i = 0; i < nd; i++) { n1 *= (size_t)d1[i]; n2 *= (size_t)d2[i]; no *= (size_t)od[i]; }
-    int8_t *a = malloc(n1), *b = malloc(n2), *o_ref = malloc(no), *o_x = malloc(no + 1);
-    for (size_t i = 0; i < n1; i++) a[i] = (int8_t)rint_in(-128, 127);
-    for (size_t i = 0; i < n2; i++) b[i] = (int8_t)rint_in(-128, 127);
-    const int32_t zps[] = {-128, 127, 0, 3, -7};
-    const int kind = (int)(rnd() % 3);
-    const int32_t lo = (rnd() & 1) ? -128 : pick(zps, 5), hi = (rnd() & 1) ? 127 : 100;
-    if (kind < 2) {
-      r50_addsub_s8_params p;
-      memset(&p, 0, sizeof p);
-      r50_bcast_init(&p.bc, nd, d1, nd, d2);
-      p.in1_offset = -pick(zps, 5);
-      p.in2_offset = -pick(zps, 5);
-      p.out_offset = pick(zps, 5);
-      p.left_shift = 20;
-      p.in1_mult = (int32_t)((1u << 30) | (rnd() << 4));
-      p.in2_mult = (int32_t)((1u << 30) | (rnd() << 4));
-      p.out_mult = (int32_t)((1u << 30) | (rnd() << 4));
-      p.in1_shift = -rint_in(0, 8);
-      p.in2_shift = -rint_in(0, 8);
-      p.out_shift = -rint_in(0, 31);
-      p.act_min = lo < hi ? lo : hi;
-      p.act_max = hi;
-      (kind ? r50_sub_s8_ref : r50_add_s8_ref)(&p, a, b, o_ref);
-      (kind ? r50_sub_s8__neon : r50_add_s8__neon)(&p, a, b, o_x, g_par);
-    } else {
-      r50_mul_s8_params p;
-      memset(&p, 0, sizeof p);
-      r50_bcast_init(&p.bc, nd, d1, nd, d2);
-      p.in1_offset = -pick(zps, 5);
-      p.in2_offset = -pick(zps, 5);
-      p.out_offset = pick(zps, 5);
-      r50_quantize_multiplier((rnd() % 3 == 0) ? 1e-6 * (1 + rnd() % 100) : (rnd() % 2000) / 100.0 + 1e-3,
-                              &p.out_mult, &p.out_shift);
-      p.act_min = lo < hi ? lo : hi;
-      p.act_max = hi;
-      r50_mul_s8_ref(&p, a, b, o_ref);
-      r50_mul_s8__neon(&p, a, b, o_x, g_par);
-    }
-    ran++;
-    if (memcmp(o_ref, o_x, no) != 0 && bad++ < 5)
-      fprintf(stderr, "  neon eltwise kind %d nd %d: differs\n", kind, (int)nd);
-    if (n1 == no && kind == 0) { /* in place: out == in1 */
-      r50_addsub_s8_params p;
-      memset(&p, 0, sizeof p);
-      r50_bcast_init(&p.bc, nd, d1, nd, d2);
-      p.in1_offset = 128; p.in2_offset = -3; p.out_offset = -5; p.left_shift = 20;
-      p.in1_mult = p.in2_mult = p.out_mult = 1 << 30;
-      p.in1_shift = p.in2_shift = -1; p.out_shift = -19;
-      p.act_min = -128; p.act_max = 127;
-      r50_add_s8_ref(&p, a, b, o_ref);
-      r50_add_s8__neon(&p, a, b, a, g_par);
-      if (memcmp(o_ref, a, no) != 0 && bad++ < 5) fprintf(stderr, "  in-place add differs\n");
-    }
-    free(a); free(b); free(o_ref); free(o_x);
-  }
-  CHECK_MSG(bad == 0, "neon: %d of %d elementwise cases differ", bad, ran);
-  printf("neon       eltwise: %d cases, %d differ\n", ran, bad);
-}
 #endif
 
 int main(void) {
@@ -418,7 +346,8 @@ int main(void) {
       printf("%d thread(s):\n", threads);
       test_conv((r50_isa)l, threads == 1 ? cases : cases / 3);
       if (l == R50_ISA_NEON) {
-        eltwise_cases(threads == 1 ? cases * 2 : cases / 2);
+        es_eltwise_cases("neon", threads == 1 ? cases * 2 : cases / 2, r50_add_s8__neon, r50_sub_s8__neon,
+                         r50_mul_s8__neon, g_par);
         test_dwconv(threads == 1 ? cases : cases / 3);
         ps_sweep("neon", r50_maxpool_s8__neon, r50_avgpool_s8__neon, r50_mean_s8__neon, g_par,
                  threads == 1 ? cases * 2 : cases / 2, threads == 1);
