@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kernels/cortexm/conv_s8_dsp.h"
+#include "kernels/cortexm/dwconv_s8_dsp.h"
 #include "kernels/cortexm/eltwise_s8_dsp.h"
 #include "kernels/quant.h"
 #include "kernels/ref/conv.h"

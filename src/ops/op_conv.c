@@ -22,6 +22,7 @@
 #include "../kernels/arm/conv_s8_arm.h"
 #include "../kernels/arm/dwconv_s8_arm.h"
 #include "../kernels/cortexm/conv_s8_dsp.h"
+#include "../kernels/cortexm/dwconv_s8_dsp.h"
 #include "../runtime/parallel.h"
 #include "ops.h"
 
@@ -54,7 +55,7 @@ typedef struct {
   int32_t x86;          /* CONV_AVX2 / CONV_AVX512VNNI: int8, depth multiplier 1, constant weights */
   r50_dwconv_s8_x86 xd; /* its packed weights and constants */
 #endif
-#if defined(R50_CORTEXM_DSP_KERNELS)
+#if defined(R50_CORTEXM_DSP_DWCONV)
   int32_t dsp;          /* int8, depth multiplier 1: the Cortex-M DSP kernel */
 #endif
 } dwconv_state;
@@ -524,7 +525,7 @@ static r50_status dwconv_prepare(r50_prep *p) {
                (dw_isa == R50_ISA_NEON || dw_isa == R50_ISA_NEONDOT);
   }
 #endif
-#if defined(R50_CORTEXM_DSP_KERNELS)
+#if defined(R50_CORTEXM_DSP_DWCONV)
   st->dsp = !st->is_float && k->depth_multiplier == 1;
 #endif
 #if defined(__x86_64__)
@@ -580,7 +581,7 @@ static void dwconv_run(const r50_op *op, const dwconv_state *st, void *const *td
     return;
   }
 #endif
-#if defined(R50_CORTEXM_DSP_KERNELS)
+#if defined(R50_CORTEXM_DSP_DWCONV)
   if (st->dsp) {
     r50_dwconv2d_s8_dsp(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
                         (int8_t *)out);

@@ -22,7 +22,6 @@
 #include <stdint.h>
 
 #include "../ref/conv.h"
-#include "../ref/dwconv.h"
 #include "../ref/fc.h"
 
 #if defined(R50_CORTEXM_DSP) && defined(__ARM_FEATURE_DSP) && !defined(__aarch64__)
@@ -35,10 +34,6 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const int8_t *input, const int8
 /* FULLY_CONNECTED int8: the same GEMM as a 1x1 convolution over `batch` pixels. */
 void r50_fc_s8_dsp(const r50_fc_params *p, const int8_t *input, const int8_t *weights,
                    const int32_t *bias, int8_t *output);
-
-/* DEPTHWISE_CONV_2D int8, depth multiplier 1 (no scratch). */
-void r50_dwconv2d_s8_dsp(const r50_dwconv_params *p, const int8_t *input, const int8_t *filter,
-                         const int32_t *bias, int8_t *output);
 #endif
 
 #endif
