@@ -17,6 +17,7 @@ static volatile uint32_t *const k_timer = (volatile uint32_t *)0x40002000u;
 static int8_t *const g_w = (int8_t *)0x60000000u; /* PSRAM: the bench links no weights */
 static int8_t g_in[200 * 1024], g_out[200 * 1024];
 static int32_t g_bias[2048], g_mult[2048], g_shift[2048];
+static uint32_t g_scratch[64 * 1024 / 4]; /* the kernel's arena scratch (tiling bytes) */
 
 static void bench(const char *name, int32_t ih, int32_t iw, int32_t ic, int32_t oc, int32_t f,
                   int32_t stride) {
@@ -51,13 +52,21 @@ static void bench(const char *name, int32_t ih, int32_t iw, int32_t ic, int32_t 
   k_timer[0] = 0xFFFFFFFFu;
   k_timer[2] = 0x82u;
   const uint32_t t0 = k_timer[1];
-  r50_conv2d_s8_dsp(&p, g_in, g_w, g_bias, g_out);
+  r50_conv_dsp_tiling t;
+  r50_conv2d_s8_dsp_tiling(&p, &t);
+  if (t.bytes > sizeof g_scratch) {
+    sh_printf("%s: scratch %lu bytes > %lu\n", name, (unsigned long)t.bytes,
+              (unsigned long)sizeof g_scratch);
+    return;
+  }
+  r50_conv2d_s8_dsp(&p, &t, g_in, g_w, g_bias, g_out, g_scratch);
   const uint32_t t1 = k_timer[1];
   const uint64_t ins = (uint64_t)(t0 - t1) * 40u;
   const uint64_t macs = (uint64_t)p.out_h * p.out_w * oc * f * f * ic;
   const uint32_t milli = (uint32_t)(ins * 1000u / macs);
-  sh_printf("%-28s %8lu MACs %9lu instructions  %lu.%03lu /MAC\n", name, (unsigned long)macs,
-            (unsigned long)ins, (unsigned long)(milli / 1000u), (unsigned long)(milli % 1000u));
+  sh_printf("%-28s %8lu MACs %9lu instructions  %lu.%03lu /MAC  scratch %lu B\n", name,
+            (unsigned long)macs, (unsigned long)ins, (unsigned long)(milli / 1000u),
+            (unsigned long)(milli % 1000u), (unsigned long)t.bytes);
 }
 
 int main(void) {

@@ -38,6 +38,9 @@
 static int8_t g_in[IN_MAX + 4], g_w[W_MAX + 4], g_out_ref[OUT_MAX], g_out_dsp[OUT_MAX];
 static int32_t g_bias[CH_MAX], g_mult[CH_MAX], g_shift[CH_MAX];
 static uint32_t g_scratch[CH_MAX];
+/* conv / FC int16 scratch (r50_conv_dsp_tiling bytes), then a canary the kernel must not touch */
+#define DSP_SCRATCH_MAX (80 * 1024)
+static uint32_t g_dsp_scratch[DSP_SCRATCH_MAX / 4 + 16];
 static uint32_t rng = 0x12345678u;
 
 static uint32_t rnd(void) {
@@ -49,6 +52,18 @@ static uint32_t rnd(void) {
 static int32_t rnd_range(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 
 static int g_cases, g_fail;
+
+/* Scratch for a conv / FC of tiling t, canary words after its t->bytes; NULL if too large. */
+static void *dsp_scratch(const r50_conv_dsp_tiling *t) {
+  if (t->bytes > DSP_SCRATCH_MAX) return NULL;
+  for (uint32_t i = 0; i < 16; i++) g_dsp_scratch[t->bytes / 4 + i] = 0xC0FFEE00u + i;
+  return g_dsp_scratch;
+}
+static int dsp_scratch_ok(const r50_conv_dsp_tiling *t) {
+  for (uint32_t i = 0; i < 16; i++)
+    if (g_dsp_scratch[t->bytes / 4 + i] != 0xC0FFEE00u + i) return 0;
+  return 1;
+}
 
 static void fill(int8_t *p, int32_t n, int mode) {
   for (int32_t i = 0; i < n; i++) {
@@ -127,6 +142,10 @@ static int conv_case(int32_t batch, int32_t ih, int32_t iw, int32_t ic, int32_t 
            (int)dwl, same ? "SAME" : "VALID", data_mode, q_mode);
   r50_conv2d_s8_ref(&p, g_in, g_w, bias, g_out_ref);
   memset(g_out_dsp, 0x5A, (size_t)n_out);
+  r50_conv_dsp_tiling t; /* of the whole layer, also for its bands (as op prepare) */
+  r50_conv2d_s8_dsp_tiling(&p, &t);
+  void *scratch = dsp_scratch(&t);
+  if (!scratch) return 0;
   if (bands && batch == 1) {
     /* op eval_rows: output rows [y0, y1) with the input view from the first row the band reads */
     for (int32_t y0 = 0; y0 < p.out_h;) {
@@ -138,13 +157,14 @@ static int conv_case(int32_t batch, int32_t ih, int32_t iw, int32_t ic, int32_t 
       q.in_h = hi - lo;
       q.out_h = y1 - y0;
       q.pad_top = p.pad_top - y0 * sh + lo;
-      r50_conv2d_s8_dsp(&q, g_in + (size_t)lo * iw * ic, g_w, bias,
-                        g_out_dsp + (size_t)y0 * p.out_w * oc);
+      r50_conv2d_s8_dsp(&q, &t, g_in + (size_t)lo * iw * ic, g_w, bias,
+                        g_out_dsp + (size_t)y0 * p.out_w * oc, scratch);
       y0 = y1;
     }
   } else {
-    r50_conv2d_s8_dsp(&p, g_in, g_w, bias, g_out_dsp);
+    r50_conv2d_s8_dsp(&p, &t, g_in, g_w, bias, g_out_dsp, scratch);
   }
+  if (!dsp_scratch_ok(&t)) g_out_dsp[0] = (int8_t)~g_out_ref[0]; /* wrote past its scratch */
   check(bands ? "conv(bands)" : "conv", n_out, g_out_ref, g_out_dsp, desc);
   return 1;
 }
@@ -203,7 +223,12 @@ static void fc_case(int32_t batch, int32_t in, int32_t out, int data_mode, int q
            q_mode);
   r50_fc_s8_ref(&p, g_in, g_w, bias, g_out_ref);
   memset(g_out_dsp, 0x5A, (size_t)(batch * out));
-  r50_fc_s8_dsp(&p, g_in, g_w, bias, g_out_dsp);
+  r50_conv_dsp_tiling t;
+  r50_fc_s8_dsp_tiling(&p, &t);
+  void *scratch = dsp_scratch(&t);
+  if (!scratch) return;
+  r50_fc_s8_dsp(&p, &t, g_in, g_w, bias, g_out_dsp, scratch);
+  if (!dsp_scratch_ok(&t)) g_out_dsp[0] = (int8_t)~g_out_ref[0]; /* wrote past its scratch */
   check("fc", batch * out, g_out_ref, g_out_dsp, desc);
 }
 

@@ -120,7 +120,7 @@ static int split(char *s, char **argv, int max) {
 
 static int run_profile(const char *inp, const char *goldp) {
   r50_options opt = r50_options_default();
-  opt.flags = R50_OPT_NO_STREAM; /* every op whole, so every op is timed */
+  opt.flags = R50_OPT_NO_STREAM | R50_OPT_CORTEXM; /* every op whole, so every op is timed */
   r50_model *m = NULL;
   r50_error err;
   if (r50_model_init_graph(&m, N_(_graph)(), arena, sizeof arena, &opt, &err) != R50_OK) {

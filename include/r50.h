@@ -117,6 +117,9 @@ typedef struct {
 #define R50_OPT_NO_INPLACE 1u   /* planner: never let an op write over its input */
 #define R50_OPT_NO_STREAM 2u    /* planner: never stream (row-band) a run of ops; with streaming on,
                                    the per-op hook is not called for streamed ops */
+#define R50_OPT_CORTEXM 4u      /* plan for the Cortex-M DSP kernels: CONV_2D / FULLY_CONNECTED
+                                   declare their int16 scratch (r50 codegen and the generated
+                                   NAME_init set it, so the host's plan is the device's) */
 typedef struct {
   r50_limits limits;
   uint32_t flags;           /* R50_OPT_* */

@@ -199,6 +199,10 @@ r50_status r50_codegen(const void *tflite, size_t tflite_size, const char *model
     return r50_fail(err, R50_ERR_ARG, "name '%s' is not a C identifier", name ? name : "");
   const r50_isa saved_isa = r50_isa_active();
   r50_isa_set(R50_ISA_REF, NULL);
+  /* Plan for the Cortex-M kernels (their int16 scratch, conv_s8_dsp.h): the generated
+   * NAME_init passes the same flag, so the device's plan is this one. */
+  r50_options opt = r50_options_default();
+  opt.flags |= R50_OPT_CORTEXM;
   r50_status s;
   void *arena = NULL, *arena2 = NULL;
   size_t need = 0;
@@ -208,13 +212,13 @@ r50_status r50_codegen(const void *tflite, size_t tflite_size, const char *model
   FILE *f = NULL;
   r50_model *m = NULL, *m2 = NULL;
 
-  if ((s = r50_arena_size(tflite, tflite_size, &need, err)) != R50_OK) goto done;
+  if ((s = r50_arena_size_ex(tflite, tflite_size, &opt, &need, err)) != R50_OK) goto done;
   arena = aligned_alloc(R50_ARENA_ALIGN, round16(need));
   if (!arena) {
     s = r50_fail(err, R50_ERR_NOMEM, "out of memory (arena of %zu bytes)", need);
     goto done;
   }
-  if ((s = r50_model_init(&m, tflite, tflite_size, arena, need, err)) != R50_OK) goto done;
+  if ((s = r50_model_init_ex(&m, tflite, tflite_size, arena, need, &opt, err)) != R50_OK) goto done;
   const r50_graph *g = r50_model_graph(m);
   const int32_t nt = g->n_tensors, no = g->n_ops;
   for (int32_t t = 0; t < nt; t++)
@@ -278,7 +282,7 @@ r50_status r50_codegen(const void *tflite, size_t tflite_size, const char *model
     s = r50_fail(err, R50_ERR_NOMEM, "out of memory");
     goto done;
   }
-  if ((s = r50_model_init_graph(&m2, g, arena2, need2, NULL, err)) != R50_OK) goto done;
+  if ((s = r50_model_init_graph(&m2, g, arena2, need2, &opt, err)) != R50_OK) goto done;
   if (r50_model_activation_bytes(m2) != r50_model_activation_bytes(m)) {
     s = r50_fail(err, R50_ERR_STATE, "internal: the plan over the graph differs from the model's");
     goto done;
@@ -387,7 +391,8 @@ r50_status r50_codegen(const void *tflite, size_t tflite_size, const char *model
           "/* The model handle after init (r50.h API: tensor info, hooks, arena use), or NULL. */\n"
           "r50_model *%s_model(void);\n"
           "/* The graph (an r50_graph, src/graph/graph.h) for r50_model_init_graph with\n"
-          " * other options (e.g. R50_OPT_NO_STREAM to profile op by op). */\n"
+          " * other options (e.g. R50_OPT_NO_STREAM to profile op by op; keep\n"
+          " * R50_OPT_CORTEXM, the flag the generated plan was made with). */\n"
           "const void *%s_graph(void);\n\n#endif\n",
           name, name, NAME, NAME, name, NAME, NAME, arena_bytes, NAME, act_bytes, NAME, tin->bytes,
           NAME, tout->bytes, NAME, w.n, name, NAME, param_bytes, NAME, (unsigned long long)ms.macs,
@@ -510,7 +515,9 @@ r50_status r50_codegen(const void *tflite, size_t tflite_size, const char *model
           "  r50_model *m = NULL;\n"
           "  s_model = NULL;\n"
           "  s_arena = NULL;\n"
-          "  r50_status s = r50_model_init_graph(&m, &k_graph, arena, arena_size, NULL, NULL);\n"
+          "  r50_options opt = r50_options_default();\n"
+          "  opt.flags |= R50_OPT_CORTEXM; /* the plan of the Cortex-M kernels, as on the host */\n"
+          "  r50_status s = r50_model_init_graph(&m, &k_graph, arena, arena_size, &opt, NULL);\n"
           "  if (s != R50_OK) return (int)s;\n"
           "  if (r50_model_activation_bytes(m) != %s_ACTIVATION_BYTES) return (int)R50_ERR_STATE;\n"
           "  for (int32_t t = 0; t < %d; t++)\n"

@@ -40,6 +40,7 @@ typedef struct {
   const float *f32_packed;    /* its weights, r50_conv_f32_pack layout */
 #endif
   r50_rowmap rows;      /* streamed execution (batch 1) */
+  r50_conv_dsp_tiling dsp; /* Cortex-M DSP kernel's tiling and scratch (dsp.bytes: planned) */
   int32_t band_mc;      /* x86: rows gathered per chunk in band calls (smaller scratch) */
 #if defined(R50_ARM_NEON_KERNELS)
   r50_conv_s8_arm a;    /* packed weights + params for the Arm NEON kernels */
@@ -349,11 +350,24 @@ static r50_status conv_prepare(r50_prep *p) {
   }
 #endif
 #if defined(R50_CORTEXM_DSP_KERNELS)
-  /* Cortex-M DSP: no packing, no scratch (the host's plan stays valid) */
   if (!st->is_float && k->groups == 1) st->kernel = CONV_DSP;
 #endif
+  /* Cortex-M DSP scratch (int16 operands, conv_s8_dsp.h): declared for a Cortex-M plan even
+   * when the reference kernel runs, so the host (r50 codegen) and both firmware builds
+   * plan alike; a band needs no more than the whole layer. */
+  const int dsp_plan = !st->is_float && k->groups == 1 &&
+                       (st->kernel == CONV_REF || st->kernel == CONV_DSP) &&
+                       ((p->flags & R50_OPT_CORTEXM) || st->kernel == CONV_DSP);
+  if (dsp_plan) {
+    r50_conv2d_s8_dsp_tiling(k, &st->dsp);
+    p->scratch_bytes = st->dsp.bytes;
+  }
   set_rows(p, &st->rows, conv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
            k->dilation_h);
+  if (dsp_plan) {
+    st->rows.scratch_bytes = p->scratch_bytes;
+    p->rows.scratch_bytes = p->scratch_bytes;
+  }
 #if defined(R50_ARM_NEON_KERNELS)
   if (st->kernel != CONV_REF && p->scratch_bytes) {
     /* Bands gather at most one output row's pixels (rounded to the tile height) per chunk. */
@@ -428,7 +442,8 @@ static void conv_run(const r50_op *op, const conv_state *st, void *const *tdata,
   if (rows) r50_rowband(rows, y0, y1, &k.in_h, &k.out_h, &k.pad_top);
 #if defined(R50_CORTEXM_DSP_KERNELS)
   if (st->kernel == CONV_DSP) {
-    r50_conv2d_s8_dsp(&k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b, (int8_t *)out);
+    r50_conv2d_s8_dsp(&k, &st->dsp, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
+                      (int8_t *)out, scratch);
     return;
   }
 #endif

@@ -39,8 +39,9 @@ typedef struct {
   r50_conv_s8_arm a;   /* the same for the Arm NEON kernels (isa R50_ISA_NEON / NEONDOT) */
 #endif
 #if defined(R50_CORTEXM_DSP_KERNELS)
-  int32_t dsp;         /* int8: the Cortex-M DSP kernel (no packing, no scratch) */
+  int32_t dsp;         /* int8: the Cortex-M DSP kernel */
 #endif
+  r50_conv_dsp_tiling dsp_t; /* its tiling and scratch (planned for a Cortex-M plan) */
 #if defined(R50_F32_SIMD)
   r50_conv2d_f32_fn f32;     /* float32 SIMD kernel (the FC as a 1x1 conv), or NULL */
   r50_conv_params fc;        /* its geometry: batch pixels of in channels -> out channels */
@@ -280,7 +281,16 @@ static r50_status fc_prepare(r50_prep *p) {
 #endif
 #if defined(R50_CORTEXM_DSP_KERNELS)
   st->dsp = !st->is_float;
+  const int dsp_on = st->dsp;
+#else
+  const int dsp_on = 0;
 #endif
+  /* Cortex-M DSP scratch (conv_s8_dsp.h): declared for a Cortex-M plan even when the
+   * reference kernel runs, so the host (r50 codegen) and both firmware builds plan alike. */
+  if (!st->is_float && st->isa == R50_ISA_REF && ((p->flags & R50_OPT_CORTEXM) || dsp_on)) {
+    r50_fc_s8_dsp_tiling(k, &st->dsp_t);
+    p->scratch_bytes = st->dsp_t.bytes;
+  }
 #if defined(R50_F32_SIMD)
   if (st->is_float && w->data && (!bias || bias->data) && (st->f32 = r50_conv2d_f32_kernel(r50_isa_active()))) {
     r50_conv_params *c = &st->fc;
@@ -336,7 +346,8 @@ static void fc_eval(const r50_op *op, const void *state, void *const *tdata, voi
 #endif
 #if defined(R50_CORTEXM_DSP_KERNELS)
   if (st->dsp) {
-    r50_fc_s8_dsp(&st->k, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b, (int8_t *)out);
+    r50_fc_s8_dsp(&st->k, &st->dsp_t, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
+                  (int8_t *)out, scratch);
     return;
   }
 #endif

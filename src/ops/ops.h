@@ -52,6 +52,7 @@ typedef struct r50_prep {
   const r50_op *op;
   r50_error *err;
   r50_bump *mem;        /* persistent allocator over the arena (owned by the runtime) */
+  uint32_t flags;       /* the load's R50_OPT_* (R50_OPT_CORTEXM: plan the Cortex-M scratch) */
   /* outputs of prepare */
   void *state;          /* what eval receives */
   size_t scratch_bytes; /* scratch eval needs, 0 if none */

@@ -233,6 +233,7 @@ static r50_status init_graph(r50_model **out, r50_model *m, r50_bump *mem_, size
     p.op = &g->ops[o];
     p.err = err;
     p.mem = &mem;
+    p.flags = options->flags;
     m->impl[o] = r50_op_find(g->ops[o].type);
     s = m->impl[o]->prepare(&p);
     if (s != R50_OK) {

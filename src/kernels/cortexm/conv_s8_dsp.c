@@ -1,20 +1,23 @@
-/* Cortex-M DSP int8 kernels (see conv_s8_dsp.h): CONV_2D / FULLY_CONNECTED as
- * a GEMM over blocks of 64 output channels x tiles of 6 output pixels
- * (DEPTHWISE_CONV_2D: dwconv_s8_dsp.c).
+/* Cortex-M DSP int8 CONV_2D / FULLY_CONNECTED (see conv_s8_dsp.h) as a GEMM of
+ * K = fh * fw * in_c (OHWI order) over int16 operands extended once, with a
+ * 3-pixel x 2-channel register tile (DEPTHWISE_CONV_2D: dwconv_s8_dsp.c).
  *
- * CONV_2D, per block of channels:
- *   init[c] = bias[c] + input_offset * sum(w_c) (the offset trick: sum w (x + off)
- *   = sum w x + off sum w, modulo 2^32 like the reference's wrapping int32 sum);
- *   output pixels are taken 6 at a time (across rows and batches; a last 1..5
- *   pixels as 2, 4 or 6). For each 192-byte chunk of the window (OHWI order,
- *   K = fh * fw * in_c), the pixels' bytes are gathered (or read in place) and
- *   sign-extended once (SXTB16 / SXTB16 ROR #8: even and odd bytes as int16
- *   pairs), then every channel of the block runs the 6x1 tile: per 4 k, one
- *   weight word (LDR, in place) -> 2 SXTB16, 6 LDRD of the extended pixels,
- *   12 SMLAD (21 instructions, 24 MACs). A tap outside the image (padding,
- *   borders) is gathered as the input zero point, so x + off = 0 there and it
- *   adds nothing: exactly the reference, which skips those taps.
- * Requantization: exact, branch-free for shift <= 0 (mbqm_dsp), clamp.
+ * Loop nest (tiling from r50_conv_dsp_tiling_of): blocks of cb output channels
+ *   > blocks of npb output pixels (across rows and batches)
+ *     > chunks of kw bytes of K: the block's weights for the chunk are
+ *       sign-extended into the scratch (once per block when K is one chunk)
+ *       > tiles of 3 pixels: their chunk bytes are gathered (or read in place)
+ *         and sign-extended once (SXTB16 / SXTB16 ROR #8: even and odd bytes as
+ *         int16 pairs), then tile3x2 runs every channel pair of the block:
+ *         per 4 k, 2 LDRD of weights + 3 LDRD of inputs + 12 SMLAD = 17
+ *         instructions for 24 MACs. After the last chunk the tile is requantized.
+ * Chunks are zero-padded to a multiple of 16 k in the weights (the padding and
+ * the K % 4 tail multiply zero weights), so the assembly has no tail code.
+ * init[c] = bias[c] + input_offset * sum(w_c) (the offset trick: sum w (x + off) =
+ * sum w x + off sum w, modulo 2^32 like the reference's wrapping int32 sum). A tap
+ * outside the image (padding, borders) is gathered as the input zero point, so
+ * x + off = 0 there and it adds nothing: exactly the reference, which skips it.
+ * Requantization: exact, branch-free for shift <= 0, clamp.
  */
 #include "conv_s8_dsp.h"
 
@@ -73,17 +76,6 @@ static inline int32_t mbqm_dsp(int32_t acc, int32_t m, int32_t shift) {
   if (acc < 0) c -= 0x80000000LL;
   return (int32_t)((uint64_t)((int64_t)acc * m + c) >> 32) >> (e - 1);
 }
-
-static inline int8_t requant(const r50_requant_s8 *q, int32_t acc, int32_t c) {
-  const int32_t v = mbqm_dsp(acc, q->out_mult[c], q->out_shift[c]);
-  return (int8_t)r50_clamp_i32(v + q->output_offset, q->act_min, q->act_max);
-}
-
-/* Interior pixels go through a 4-pixel x 1-channel tile over input bytes
- * sign-extended once per chunk of K (and reused by every channel of the block):
- * per 4 k, one LDR + 2 SXTB16 of weights, 4 LDRD of extended input, 8 SMLAD. */
-enum { CB = 64, KC = 192, NP = 6 }; /* channels per block, bytes of K per chunk, pixels per tile
-                                     (stack: ~4.3 KiB) */
 
 typedef struct {
   const r50_conv_params *p;
@@ -152,104 +144,148 @@ static const int8_t *gather(const conv_ctx *c, const pix_t *q, int32_t k0, int32
   return dst0;
 }
 
-/* acc[j] += sum over g groups of 4 k: w * x_j for np = 2, 4 or 6 pixels (xb: per group,
- * pixel j's SXTB16 even and odd words at 2j, 2j + 1). Inline assembly: GCC split the
- * LDRDs into LDRs. Per group: LDR + 2 SXTB16 + NP LDRD + 2 NP SMLAD for 4 NP MACs
- * (6 pixels: 21 instructions for 24 MACs; 6 accumulators + 7 other registers). */
-#define TILE_HEAD                                \
-  "ldr %[u], [%[w]], #4\n\t"                     \
-  "sxtb16 %[ue], %[u]\n\t"                       \
-  "sxtb16 %[u], %[u], ror #8\n\t"
-#define TILE_PIX(A)                              \
-  "ldrd %[e], %[o], [%[x]], #8\n\t"              \
-  "smlad %[" A "], %[e], %[ue], %[" A "]\n\t"    \
-  "smlad %[" A "], %[o], %[u], %[" A "]\n\t"
-#define GROUP2 TILE_HEAD TILE_PIX("a0") TILE_PIX("a1")
-#define GROUP4 TILE_HEAD TILE_PIX("a0") TILE_PIX("a1") TILE_PIX("a2") TILE_PIX("a3")
-#define GROUP6 GROUP4 TILE_PIX("a4") TILE_PIX("a5")
-#define TILE_OPS                                                                      \
-  : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [a4] "+r"(a4),        \
-    [a5] "+r"(a5), [w] "+r"(w), [x] "+r"(xb), [u] "=&r"(u), [ue] "=&r"(ue),           \
-    [e] "=&r"(e), [o] "=&r"(o)                                                         \
-  :                                                                                    \
-  : "memory"
 
-/* inlined into the channel loop (the call cost ~10 instructions per channel and chunk) */
-static inline __attribute__((always_inline)) void dot_tile(const uint32_t *xb, const int8_t *w,
-                                                           int32_t g, int np, int32_t *acc) {
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = 0, a5 = 0;
-  uint32_t u, ue, e, o;
-  if (np == 6) {
-    a4 = acc[4];
-    a5 = acc[5];
-    for (; g >= 4; g -= 4) __asm__(GROUP6 GROUP6 GROUP6 GROUP6 TILE_OPS); /* 96 MACs a trip */
-    if (g >= 2) __asm__(GROUP6 GROUP6 TILE_OPS);
-    if (g & 1) __asm__(GROUP6 TILE_OPS);
-    acc[4] = a4;
-    acc[5] = a5;
-  } else if (np == 4) {
-    for (; g >= 2; g -= 2) __asm__(GROUP4 GROUP4 TILE_OPS);
-    if (g) __asm__(GROUP4 TILE_OPS);
-  } else {
-    for (; g >= 2; g -= 2) __asm__(GROUP2 GROUP2 TILE_OPS);
-    if (g) __asm__(GROUP2 TILE_OPS);
-  }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
+/* acc[6 p .. 6 p + 6) += the channel pair p's dot products with the 3 pixels over G groups of
+ * 4 k, for p < npairs. x: per group, pixel j's even and odd int16 pair words at 2j, 2j + 1
+ * (24 bytes); w: per pair, per group, channel 0 even, odd, channel 1 even, odd (16 bytes),
+ * pairs contiguous; acc per pair: channel 0 pixels 0..2, channel 1 pixels 0..2. G % 4 == 0.
+ * Assembly: the tile needs 6 accumulators + 4 weight + 2 input registers + 2 pointers = 14,
+ * every register but SP and PC, so loop bounds live on the stack. */
+#define ARG __attribute__((unused)) /* read by the assembly from r0-r3 and the stack */
+__attribute__((naked, noinline)) static void tile3x2(ARG int32_t *acc, ARG const uint32_t *x,
+                                                     ARG const uint32_t *w, ARG int32_t groups,
+                                                     ARG int32_t npairs) {
+#define T_GROUP                             \
+  "ldrd r8, r9, [r2], #8\n\t"               \
+  "ldrd r10, r11, [r2], #8\n\t"             \
+  "ldrd r12, lr, [r1], #8\n\t"              \
+  "smlad r0, r12, r8, r0\n\t"               \
+  "smlad r0, lr, r9, r0\n\t"                \
+  "smlad r5, r12, r10, r5\n\t"              \
+  "smlad r5, lr, r11, r5\n\t"               \
+  "ldrd r12, lr, [r1], #8\n\t"              \
+  "smlad r3, r12, r8, r3\n\t"               \
+  "smlad r3, lr, r9, r3\n\t"                \
+  "smlad r6, r12, r10, r6\n\t"              \
+  "smlad r6, lr, r11, r6\n\t"               \
+  "ldrd r12, lr, [r1], #8\n\t"              \
+  "smlad r4, r12, r8, r4\n\t"               \
+  "smlad r4, lr, r9, r4\n\t"                \
+  "smlad r7, r12, r10, r7\n\t"              \
+  "smlad r7, lr, r11, r7\n\t"
+  __asm__ volatile(
+      "push {r4-r11, lr}\n\t"
+      "sub sp, sp, #24\n\t"                 /* [sp]: acc, +4 x, +8 x end, +12 pairs left, +16 G & 4 */
+      "str r0, [sp]\n\t"
+      "str r1, [sp, #4]\n\t"
+      "add r12, r3, r3, lsl #1\n\t"
+      "add r12, r1, r12, lsl #3\n\t"        /* x + 24 G */
+      "str r12, [sp, #8]\n\t"
+      "ldr r12, [sp, #60]\n\t"              /* npairs (5th argument) */
+      "str r12, [sp, #12]\n\t"
+      "and r3, r3, #4\n\t"
+      "str r3, [sp, #16]\n\t"
+      "1:\n\t"
+      "ldr lr, [sp]\n\t"
+      "ldm lr, {r0, r3, r4, r5, r6, r7}\n\t"
+      "ldr r1, [sp, #4]\n\t"
+      "ldr r12, [sp, #16]\n\t"
+      "cmp r12, #0\n\t"
+      "bne 3f\n\t"                          /* G % 8 == 4: enter at the second half */
+      "2:\n\t"
+      T_GROUP T_GROUP T_GROUP T_GROUP
+      "3:\n\t"
+      T_GROUP T_GROUP T_GROUP T_GROUP
+      "ldr r12, [sp, #8]\n\t"
+      "cmp r1, r12\n\t"
+      "bne 2b\n\t"
+      "ldr lr, [sp]\n\t"
+      "stm lr!, {r0, r3, r4, r5, r6, r7}\n\t"
+      "str lr, [sp]\n\t"
+      "ldr r12, [sp, #12]\n\t"
+      "subs r12, r12, #1\n\t"
+      "str r12, [sp, #12]\n\t"
+      "bne 1b\n\t"
+      "add sp, sp, #24\n\t"
+      "pop {r4-r11, pc}\n\t");
+#undef T_GROUP
 }
-#undef TILE_HEAD
-#undef TILE_PIX
-#undef GROUP2
-#undef GROUP4
-#undef GROUP6
-#undef TILE_OPS
+#undef ARG
 
-/* np pixels (2, 4 or 6) x channels [oc0, oc0 + nc): acc[ch][j] = init[ch] + sum w * x over
- * the window. */
-static void tile(const conv_ctx *c, const pix_t *q, int np, int32_t oc0, int32_t nc,
-                 const int32_t *init, int32_t (*acc)[NP]) {
-  uint32_t xb[KC / 4 * 2 * NP];
-  int8_t stage[KC + 4];   /* one pixel's gathered chunk at a time */
-  int8_t tail[NP][4];     /* K % 4 tail bytes of each pixel (last chunk only) */
-  for (int32_t ch = 0; ch < nc; ch++)
-    for (int j = 0; j < np; j++) acc[ch][j] = init[ch];
-  for (int32_t k0 = 0; k0 < c->K; k0 += KC) {
-    const int32_t n = c->K - k0 < KC ? c->K - k0 : KC, g = n / 4;
-    for (int j = 0; j < np; j++) {
-      const int8_t *sp = gather(c, &q[j], k0, n, stage);
-      for (int32_t k = 4 * g; k < n; k++) tail[j][k - 4 * g] = sp[k];
-      uint32_t *x = xb + 2 * j;
-      for (int32_t i = 0; i < g; i++, sp += 4, x += 2 * np) {
-        const uint32_t v = ld32(sp);
-        x[0] = (uint32_t)sxtb16_lo(v);
-        x[1] = (uint32_t)sxtb16_hi(v);
+/* Pixel idx (0 .. batch * out_h * out_w) of the call: window origin, taps inside the image. */
+static void pixel(const conv_ctx *c, const int8_t *input, int8_t *output, int32_t idx, pix_t *q) {
+  const r50_conv_params *p = c->p;
+  const int32_t hw = p->out_h * p->out_w;
+  const int32_t b = idx / hw, r = idx - b * hw, oy = r / p->out_w, ox = r - oy * p->out_w;
+  q->in_b = input + (size_t)b * p->in_h * c->in_row;
+  q->iy0 = oy * p->stride_h - p->pad_top;
+  q->ix0 = ox * p->stride_w - p->pad_left;
+  r50_tap_range(q->iy0, p->dilation_h, p->in_h, p->filter_h, &q->ky0, &q->ky1);
+  r50_tap_range(q->ix0, p->dilation_w, p->in_w, p->filter_w, &q->kx0, &q->kx1);
+  q->out = output + (size_t)idx * p->out_c;
+}
+
+/* Channels [oc0, oc0 + nc) of the chunk [k0, k0 + n) as int16 pairs into w (tile3x2's
+ * layout, G groups; the K % 4 tail, the padding to G groups and an odd block's last
+ * channel are zeros). */
+static void extend_w(const conv_ctx *c, int32_t oc0, int32_t nc, int32_t k0, int32_t n,
+                     int32_t G, uint32_t *w) {
+  const int32_t g4 = n / 4, npairs = (nc + 1) / 2;
+  for (int32_t pr = 0; pr < npairs; pr++) {
+    uint32_t *d = w + (size_t)pr * G * 4;
+    for (int32_t h = 0; h < 2; h++) {
+      const int32_t ch = 2 * pr + h;
+      uint32_t *dd = d + 2 * h;
+      int32_t g = 0;
+      if (ch < nc) {
+        const int8_t *s = c->filter + (size_t)(oc0 + ch) * c->K + k0;
+        for (; g < g4; g++, s += 4, dd += 4) {
+          const uint32_t v = ld32(s);
+          dd[0] = (uint32_t)sxtb16_lo(v);
+          dd[1] = (uint32_t)sxtb16_hi(v);
+        }
+        if (n & 3) {
+          uint32_t v = 0;
+          for (int32_t i = 0; i < (n & 3); i++) v |= (uint32_t)(uint8_t)s[i] << (8 * i);
+          dd[0] = (uint32_t)sxtb16_lo(v);
+          dd[1] = (uint32_t)sxtb16_hi(v);
+          g++, dd += 4;
+        }
       }
-    }
-    const int8_t *w = c->filter + (size_t)oc0 * c->K + k0;
-    for (int32_t ch = 0; ch < nc; ch++, w += c->K) {
-      dot_tile(xb, w, g, np, acc[ch]);
-      for (int32_t k = 4 * g; k < n; k++) /* K % 4 tail, last chunk only */
-        for (int j = 0; j < np; j++)
-          acc[ch][j] = (int32_t)((uint32_t)acc[ch][j] + (uint32_t)(tail[j][k - 4 * g] * w[k]));
+      for (; g < G; g++, dd += 4) dd[0] = dd[1] = 0;
     }
   }
 }
 
-/* Pixels q[0..nq) (nq <= NP): the 6-, 4- or 2-pixel tile (a last odd pixel count
- * repeats q[0] in the spare slot: computed, dropped). Outputs of channels [oc0, oc0 + nc). */
-static void tile_out(const conv_ctx *c, pix_t *q, int nq, int32_t oc0, int32_t nc,
-                     const int32_t *init, int32_t (*acc)[NP]) {
-  const int np = nq <= 2 ? 2 : nq <= 4 ? 4 : NP;
-  for (int j = nq; j < np; j++) q[j] = q[0];
-  tile(c, q, np, oc0, nc, init, acc);
-  const r50_requant_s8 *rq = &c->p->q;
+/* The 3 pixels' chunk [k0, k0 + n) as int16 pairs into x (tile3x2's layout; groups past
+ * ceil(n / 4) are left as they are: they meet zero weights). */
+static void extend_x(const conv_ctx *c, const pix_t *q, int32_t k0, int32_t n, uint32_t *x,
+                     int8_t *stage) {
+  const int32_t g4 = n / 4;
+  for (int j = 0; j < 3; j++) {
+    const int8_t *s = gather(c, &q[j], k0, n, stage);
+    uint32_t *d = x + 2 * j;
+    for (int32_t g = 0; g < g4; g++, s += 4, d += 6) {
+      const uint32_t v = ld32(s);
+      d[0] = (uint32_t)sxtb16_lo(v);
+      d[1] = (uint32_t)sxtb16_hi(v);
+    }
+    if (n & 3) {
+      uint32_t v = 0;
+      for (int32_t i = 0; i < (n & 3); i++) v |= (uint32_t)(uint8_t)s[i] << (8 * i);
+      d[0] = (uint32_t)sxtb16_lo(v);
+      d[1] = (uint32_t)sxtb16_hi(v);
+    }
+  }
+}
+
+/* Outputs of the tile's nq pixels (q) for channels [oc0, oc0 + nc) from tile3x2's acc. */
+static void requant_tile(const r50_requant_s8 *rq, const pix_t *q, int nq, int32_t oc0,
+                         int32_t nc, const int32_t *acc) {
   const int32_t zo = rq->output_offset, lo = rq->act_min, hi = rq->act_max;
   const int full = lo <= -128 && hi >= 127;
-  int8_t *o[NP];
-  for (int j = 0; j < nq; j++) o[j] = q[j].out + oc0;
   for (int32_t ch = 0; ch < nc; ch++) {
+    const int32_t *a3 = acc + (ch >> 1) * 6 + (ch & 1) * 3;
     const int32_t cc = oc0 + ch, m = rq->out_mult[cc], sh = rq->out_shift[cc];
     if (sh < 0 && sh >= -30 && m >= 0x40000000) {
       /* Exact in 32 bits for 1 <= e <= 30 and m >= 2^30 (QuantizeMultiplier's normal form):
@@ -260,7 +296,7 @@ static void tile_out(const conv_ctx *c, pix_t *q, int nq, int32_t oc0, int32_t n
       const int32_t m2 = (int32_t)((uint32_t)m << 1), e = -sh, mask = (int32_t)((1u << e) - 1u);
       const int32_t r = (int32_t)(1u << (e - 1));
       for (int j = 0; j < nq; j++) {
-        const int32_t a = acc[ch][j];
+        const int32_t a = a3[j];
         int32_t h;
         __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(a), "r"(m2));
         /* SSAT to int8 first (= the clamp when the activation range is the whole int8 range,
@@ -270,67 +306,70 @@ static void tile_out(const conv_ctx *c, pix_t *q, int nq, int32_t oc0, int32_t n
           v = v < lo ? lo : v;
           v = v > hi ? hi : v;
         }
-        o[j][ch] = (int8_t)v;
+        q[j].out[cc] = (int8_t)v;
       }
     } else {
       for (int j = 0; j < nq; j++)
-        o[j][ch] = (int8_t)r50_clamp_i32(mbqm_dsp(acc[ch][j], m, sh) + zo, lo, hi);
+        q[j].out[cc] = (int8_t)r50_clamp_i32(mbqm_dsp(a3[j], m, sh) + zo, lo, hi);
     }
   }
 }
 
-void r50_conv2d_s8_dsp(const r50_conv_params *p, const int8_t *input, const int8_t *filter,
-                       const int32_t *bias, int8_t *output) {
-  const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c;
-  const int32_t out_h = p->out_h, out_w = p->out_w, out_c = p->out_c;
-  const int32_t fh = p->filter_h, fw = p->filter_w;
+void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
+                       const int8_t *input, const int8_t *filter, const int32_t *bias,
+                       int8_t *output, void *scratch) {
+  const int32_t fh = p->filter_h, fw = p->filter_w, out_c = p->out_c;
   const int32_t off = p->q.input_offset;
   conv_ctx c;
   c.p = p;
   c.filter = filter;
-  c.K = fh * fw * in_c;
-  c.in_row = (size_t)in_w * in_c;
+  c.K = fh * fw * p->in_c;
+  c.in_row = (size_t)p->in_w * p->in_c;
   c.runs = p->dilation_w == 1 ? 1 : fw;
-  c.run_len = p->dilation_w == 1 ? fw * in_c : in_c;
+  c.run_len = p->dilation_w == 1 ? fw * p->in_c : p->in_c;
   c.zp = (int8_t)-off; /* int8 zero point: input_offset in [-127, 128] */
-  if (c.K <= 0) return;
-  int32_t init[CB], acc[CB][NP];
-  for (int32_t oc0 = 0; oc0 < out_c; oc0 += CB) {
-    const int32_t nc = out_c - oc0 < CB ? out_c - oc0 : CB;
+  const int32_t npix = p->batch * p->out_h * p->out_w;
+  if (c.K <= 0 || npix <= 0) return;
+  uint8_t *const s8 = (uint8_t *)scratch;
+  uint32_t *const W = (uint32_t *)(s8 + t->w_off), *const X = (uint32_t *)(s8 + t->x_off);
+  int32_t *const ACC = (int32_t *)(s8 + t->acc_off);
+  int8_t *const stage = (int8_t *)(s8 + t->st_off);
+  const int one_chunk = t->kw >= c.K;
+  int32_t init[R50_DSP_CB_MAX];
+  for (int32_t oc0 = 0; oc0 < out_c; oc0 += t->cb) {
+    const int32_t nc = out_c - oc0 < t->cb ? out_c - oc0 : t->cb, npairs = (nc + 1) / 2;
     for (int32_t ch = 0; ch < nc; ch++)
       init[ch] = (int32_t)((bias ? (uint32_t)bias[oc0 + ch] : 0u) +
                            (uint32_t)off * wsum(filter + (size_t)(oc0 + ch) * c.K, c.K));
-    pix_t q[NP];
-    int nq = 0;
-    for (int32_t b = 0; b < p->batch; b++) {
-      const int8_t *in_b = input + (size_t)b * in_h * c.in_row;
-      for (int32_t oy = 0; oy < out_h; oy++) {
-        const int32_t iy0 = oy * p->stride_h - p->pad_top;
-        int32_t ky0, ky1;
-        r50_tap_range(iy0, p->dilation_h, in_h, fh, &ky0, &ky1);
-        int8_t *out_row = output + ((size_t)b * out_h + oy) * out_w * out_c;
-        for (int32_t ox = 0; ox < out_w; ox++) {
-          pix_t *t = &q[nq++];
-          t->in_b = in_b;
-          t->iy0 = iy0;
-          t->ix0 = ox * p->stride_w - p->pad_left;
-          t->ky0 = ky0;
-          t->ky1 = ky1;
-          r50_tap_range(t->ix0, p->dilation_w, in_w, fw, &t->kx0, &t->kx1);
-          t->out = out_row + (size_t)ox * out_c;
-          if (nq == NP) {
-            tile_out(&c, q, NP, oc0, nc, init, acc);
-            nq = 0;
-          }
+    for (int32_t ch = nc; ch < 2 * npairs; ch++) init[ch] = 0;
+    for (int32_t pix0 = 0; pix0 < npix; pix0 += t->npb) {
+      const int32_t npx = npix - pix0 < t->npb ? npix - pix0 : t->npb;
+      for (int32_t k0 = 0; k0 < c.K; k0 += t->kw) {
+        const int32_t n = c.K - k0 < t->kw ? c.K - k0 : t->kw, G = (n + 15) / 16 * 4;
+        if (!one_chunk || pix0 == 0) extend_w(&c, oc0, nc, k0, n, G, W);
+        for (int32_t j0 = 0; j0 < npx; j0 += 3) {
+          const int nq = npx - j0 < 3 ? (int)(npx - j0) : 3;
+          pix_t q[3];
+          for (int j = 0; j < 3; j++) /* a last 1 or 2 pixels: repeat one (computed, dropped) */
+            pixel(&c, input, output, pix0 + j0 + (j < nq ? j : 0), &q[j]);
+          int32_t *acc = ACC + (size_t)j0 * 2 * npairs; /* (j0 / 3) * npairs * 6 */
+          if (k0 == 0)
+            for (int32_t pr = 0; pr < npairs; pr++)
+              for (int j = 0; j < 3; j++) {
+                acc[6 * pr + j] = init[2 * pr];
+                acc[6 * pr + 3 + j] = init[2 * pr + 1];
+              }
+          extend_x(&c, q, k0, n, X, stage);
+          tile3x2(acc, X, W, G, npairs);
+          if (k0 + n >= c.K) requant_tile(&p->q, q, nq, oc0, nc, acc);
         }
       }
     }
-    if (nq) tile_out(&c, q, nq, oc0, nc, init, acc);
   }
 }
 
-void r50_fc_s8_dsp(const r50_fc_params *p, const int8_t *input, const int8_t *weights,
-                   const int32_t *bias, int8_t *output) {
+void r50_fc_s8_dsp(const r50_fc_params *p, const r50_conv_dsp_tiling *t, const int8_t *input,
+                   const int8_t *weights, const int32_t *bias, int8_t *output, void *scratch) {
   r50_conv_params c;
   memset(&c, 0, sizeof c);
   c.batch = 1;
@@ -341,7 +380,7 @@ void r50_fc_s8_dsp(const r50_fc_params *p, const int8_t *input, const int8_t *we
   c.filter_h = c.filter_w = 1;
   c.groups = c.stride_h = c.stride_w = c.dilation_h = c.dilation_w = 1;
   c.q = p->q;
-  r50_conv2d_s8_dsp(&c, input, weights, bias, output);
+  r50_conv2d_s8_dsp(&c, t, input, weights, bias, output, scratch);
 }
 
 #else

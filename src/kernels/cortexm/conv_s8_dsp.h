@@ -1,39 +1,99 @@
-/* Cortex-M DSP-extension kernels (ARMv7E-M / ARMv8-M Mainline with DSP:
- * SXTB16, SMLAD, SADD16), bit-exact with the reference kernels.
+/* Cortex-M DSP-extension CONV_2D / FULLY_CONNECTED kernels (ARMv7E-M /
+ * ARMv8-M Mainline with DSP: SXTB16, SMLAD), bit-exact with the reference.
  *
- * Compiled only by firmware/Makefile (KERNELS=dsp defines R50_CORTEXM_DSP) for
- * a target with __ARM_FEATURE_DSP; the host CMake build never lists
- * src/kernels/cortexm. Selection is at compile time: when
+ * The kernels are compiled only by firmware/Makefile (KERNELS=dsp defines
+ * R50_CORTEXM_DSP) for a target with __ARM_FEATURE_DSP; on the host this
+ * header only provides the tiling below. Selection is at compile time: when
  * R50_CORTEXM_DSP_KERNELS is defined, op prepare picks these kernels for int8.
  *
- * Memory: nothing packed, nothing in the arena, no scratch. The kernels read
- * the OHWI weights in place with unaligned 32-bit loads (Cortex-M7 LDR allows
- * them) and keep their buffers on the stack (conv: ~4 KiB), so the plan
- * computed on the device is the host's plan (`r50 codegen` plans with the
- * reference kernels and the generated NAME_init compares the two). Per-channel
- * weight sums for the input offset trick are computed per call.
+ * Memory: the weights of a block of output channels and the inputs of a pixel
+ * tile are sign-extended to int16 once into a scratch buffer in the arena
+ * (never in flash: weight flash stays the parameter bytes; never on the stack:
+ * runtime RAM stays small). Its size is a pure function of the layer shape
+ * (r50_conv_dsp_tiling_of), compiled on the host too, because the generated
+ * firmware recomputes its memory plan on the device and NAME_init requires it
+ * to equal the plan `r50 codegen` made on the host with the reference kernels.
+ * Conv / FC prepare therefore declare this scratch whenever the model is loaded
+ * with R50_OPT_CORTEXM (r50 codegen sets it, and so does the generated
+ * NAME_init, whatever kernels the firmware was built with) or the DSP kernels
+ * are compiled in (so the DSP kernel always has its scratch).
  *
  * Band calls: the kernels take the geometry (in_h, out_h, pad_top) from the
- * params struct, so op eval_rows passes its adjusted copy unchanged.
+ * params struct, so op eval_rows passes its adjusted copy unchanged; the tiling
+ * (from the whole layer) holds for any band.
  */
 #ifndef R50_KERNELS_CORTEXM_CONV_S8_DSP_H
 #define R50_KERNELS_CORTEXM_CONV_S8_DSP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../ref/conv.h"
 #include "../ref/fc.h"
 
+/* Caps of the tiling (chosen by measurement, docs/porting-stm32.md section 2). */
+enum {
+  R50_DSP_CB_MAX = 64,  /* output channels per block */
+  R50_DSP_KW_MAX = 256, /* bytes of K (= fh * fw * in_c) per chunk */
+  R50_DSP_NPB_MAX = 48  /* pixels per block when K takes several chunks */
+};
+
+/* How a layer is cut, and where each buffer sits in the scratch. */
+typedef struct {
+  int32_t cb;       /* channels per block (even, <= R50_DSP_CB_MAX) */
+  int32_t kw;       /* K bytes per chunk (multiple of 16; >= K when one chunk) */
+  int32_t npb;      /* pixels per block (multiple of 3; 3 with one chunk) */
+  uint32_t w_off;   /* cb x kw int16: the block's extended weights, channel pairs interleaved */
+  uint32_t acc_off; /* npb x cb int32 accumulators */
+  uint32_t x_off;   /* 3 x kw int16: a 3-pixel tile's extended inputs, interleaved */
+  uint32_t st_off;  /* kw + 4 bytes: one pixel's gathered chunk */
+  uint32_t bytes;   /* total scratch bytes */
+} r50_conv_dsp_tiling;
+
+/* Tiling of a GEMM with out_c channels, K = fh * fw * in_c and npix output pixels
+ * (batch * out_h * out_w): chunks, blocks and pixel blocks of balanced sizes. */
+static inline void r50_conv_dsp_tiling_of(int32_t out_c, int32_t K, int64_t npix,
+                                          r50_conv_dsp_tiling *t) {
+  const int32_t nk = (K + R50_DSP_KW_MAX - 1) / R50_DSP_KW_MAX;
+  t->kw = ((K + nk - 1) / nk + 15) / 16 * 16;
+  const int32_t nb = (out_c + R50_DSP_CB_MAX - 1) / R50_DSP_CB_MAX;
+  t->cb = ((out_c + nb - 1) / nb + 1) / 2 * 2;
+  if (t->kw >= K || npix < 1) {
+    t->npb = 3; /* one chunk: each tile is finished (requantized) at once */
+  } else {
+    const int64_t np = (npix + R50_DSP_NPB_MAX - 1) / R50_DSP_NPB_MAX;
+    t->npb = (int32_t)(((npix + np - 1) / np + 2) / 3 * 3);
+  }
+  t->w_off = 0;
+  t->acc_off = t->w_off + (uint32_t)t->cb * (uint32_t)t->kw * 2u;
+  t->x_off = t->acc_off + (uint32_t)t->npb * (uint32_t)t->cb * 4u;
+  t->st_off = t->x_off + 3u * (uint32_t)t->kw * 2u;
+  t->bytes = t->st_off + ((uint32_t)t->kw + 4u + 15u) / 16u * 16u;
+}
+
+/* CONV_2D int8, groups == 1. */
+static inline void r50_conv2d_s8_dsp_tiling(const r50_conv_params *p, r50_conv_dsp_tiling *t) {
+  r50_conv_dsp_tiling_of(p->out_c, p->filter_h * p->filter_w * p->in_c,
+                         (int64_t)p->batch * p->out_h * p->out_w, t);
+}
+
+/* FULLY_CONNECTED int8: a 1x1 convolution over `batch` pixels. */
+static inline void r50_fc_s8_dsp_tiling(const r50_fc_params *p, r50_conv_dsp_tiling *t) {
+  r50_conv_dsp_tiling_of(p->out, p->in, p->batch, t);
+}
+
 #if defined(R50_CORTEXM_DSP) && defined(__ARM_FEATURE_DSP) && !defined(__aarch64__)
 #define R50_CORTEXM_DSP_KERNELS 1
 
-/* CONV_2D int8, groups == 1 (any filter, stride, dilation, padding, channels). */
-void r50_conv2d_s8_dsp(const r50_conv_params *p, const int8_t *input, const int8_t *filter,
-                       const int32_t *bias, int8_t *output);
+/* CONV_2D int8, groups == 1 (any filter, stride, dilation, padding, channels).
+ * t: r50_conv2d_s8_dsp_tiling of the whole layer; scratch: t->bytes, 4-byte aligned. */
+void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
+                       const int8_t *input, const int8_t *filter, const int32_t *bias,
+                       int8_t *output, void *scratch);
 
-/* FULLY_CONNECTED int8: the same GEMM as a 1x1 convolution over `batch` pixels. */
-void r50_fc_s8_dsp(const r50_fc_params *p, const int8_t *input, const int8_t *weights,
-                   const int32_t *bias, int8_t *output);
+/* FULLY_CONNECTED int8 (t: r50_fc_s8_dsp_tiling). */
+void r50_fc_s8_dsp(const r50_fc_params *p, const r50_conv_dsp_tiling *t, const int8_t *input,
+                   const int8_t *weights, const int32_t *bias, int8_t *output, void *scratch);
 #endif
 
 #endif
