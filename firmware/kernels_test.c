@@ -169,9 +169,11 @@ static int conv_case(int32_t batch, int32_t ih, int32_t iw, int32_t ic, int32_t 
   return 1;
 }
 
-static void dw_case(int32_t batch, int32_t ih, int32_t iw, int32_t c, int32_t fh, int32_t fw,
-                    int32_t sh, int32_t sw, int32_t dh, int32_t dwl, int same, int data_mode,
-                    int q_mode) {
+/* q_mode 3: the depthwise kernel's fast requantization at its limits (shift -1 .. -23 around
+ * the -21 bound, |bias| around the 2^29 bound); bands: row slices as op eval_rows passes them. */
+static void dw_run(int32_t batch, int32_t ih, int32_t iw, int32_t c, int32_t fh, int32_t fw,
+                   int32_t sh, int32_t sw, int32_t dh, int32_t dwl, int same, int data_mode,
+                   int q_mode, int bands) {
   r50_dwconv_params p;
   memset(&p, 0, sizeof p);
   p.batch = batch;
@@ -195,7 +197,13 @@ static void dw_case(int32_t batch, int32_t ih, int32_t iw, int32_t c, int32_t fh
   if (n_in > IN_MAX || n_w > W_MAX || n_out > OUT_MAX || c > CH_MAX) return;
   fill(g_in, n_in, data_mode);
   fill(g_w, n_w, data_mode);
-  quant(&p.q, c, q_mode);
+  quant(&p.q, c, q_mode == 3 ? 0 : q_mode);
+  if (q_mode == 3)
+    for (int32_t i = 0; i < c; i++) {
+      g_shift[i] = rnd_range(-23, -1);
+      const int32_t mag = (rnd() & 3) ? (1 << 29) - rnd_range(0, 2000) : (1 << 29) + rnd_range(1, 2000);
+      g_bias[i] = (rnd() & 1) ? -mag : mag;
+    }
   const int32_t *bias = (rnd() % 4) ? g_bias : NULL;
   char desc[160];
   snprintf(desc, sizeof desc, "b%d %dx%dx%d f%dx%d s%d,%d d%d,%d %s data%d q%d", (int)batch,
@@ -203,8 +211,31 @@ static void dw_case(int32_t batch, int32_t ih, int32_t iw, int32_t c, int32_t fh
            same ? "SAME" : "VALID", data_mode, q_mode);
   r50_dwconv2d_s8_ref(&p, g_in, g_w, bias, g_out_ref, g_scratch);
   memset(g_out_dsp, 0x5A, (size_t)n_out);
-  r50_dwconv2d_s8_dsp(&p, g_in, g_w, bias, g_out_dsp);
-  check("dwconv", n_out, g_out_ref, g_out_dsp, desc);
+  if (bands && batch == 1) {
+    for (int32_t y0 = 0; y0 < p.out_h;) {
+      const int32_t y1 = y0 + 1 + (int32_t)(rnd() % 3) < p.out_h ? y0 + 1 + (int32_t)(rnd() % 3) : p.out_h;
+      int32_t lo = y0 * sh - p.pad_top, hi = (y1 - 1) * sh - p.pad_top + (fh - 1) * dh + 1;
+      if (lo < 0) lo = 0;
+      if (hi > ih) hi = ih;
+      if (hi < lo) hi = lo; /* band wholly below the image (in_h 0) */
+      r50_dwconv_params q = p;
+      q.in_h = hi - lo;
+      q.out_h = y1 - y0;
+      q.pad_top = p.pad_top - y0 * sh + lo;
+      r50_dwconv2d_s8_dsp(&q, g_in + (size_t)lo * iw * c, g_w, bias,
+                          g_out_dsp + (size_t)y0 * p.out_w * c);
+      y0 = y1;
+    }
+  } else {
+    r50_dwconv2d_s8_dsp(&p, g_in, g_w, bias, g_out_dsp);
+  }
+  check(bands ? "dwconv(bands)" : "dwconv", n_out, g_out_ref, g_out_dsp, desc);
+}
+
+static void dw_case(int32_t batch, int32_t ih, int32_t iw, int32_t c, int32_t fh, int32_t fw,
+                    int32_t sh, int32_t sw, int32_t dh, int32_t dwl, int same, int data_mode,
+                    int q_mode) {
+  dw_run(batch, ih, iw, c, fh, fw, sh, sw, dh, dwl, same, data_mode, q_mode, 0);
 }
 
 static void fc_case(int32_t batch, int32_t in, int32_t out, int data_mode, int q_mode) {
@@ -388,6 +419,27 @@ int main(void) {
   for (int i = 0; i < 600; i++)
     eltwise_case((int)(rnd() % 3), (int)(rnd() % 7), rnd_range(1, 9), rnd_range(1, 9),
                  rnd_range(1, 70), (rnd() % 8) == 0, (int)(rnd() % 3), (int)(rnd() & 1));
+  /* depthwise: MobileNetV2's 3x3 stride 1 / 2 SAME layers in small (channel counts of
+   * every residue mod 4, interior and border pixels, runs longer than the kernel's 32-pixel
+   * accumulator run), maps of 1..N pixels, then random shapes with band calls */
+  static const int32_t mb[][3] = {{7, 64, 1}, {7, 96, 1}, {14, 36, 1}, {14, 36, 2}, {9, 33, 2},
+                                  {5, 70, 1}, {40, 8, 1}, {40, 12, 2}, {1, 16, 1}, {2, 7, 2}};
+  for (int i = 0; i < 10; i++)
+    for (int mode = 0; mode < 4; mode++) {
+      dw_run(1, mb[i][0], mb[i][0], mb[i][1], 3, 3, mb[i][2], mb[i][2], 1, 1, 1, mode == 1, mode, 0);
+      dw_run(1, mb[i][0], mb[i][0] + 1, mb[i][1] + 1, 3, 3, mb[i][2], mb[i][2], 1, 1, 1, 0, mode, 1);
+    }
+  for (int32_t w = 1; w <= 6; w++)
+    for (int32_t h = 1; h <= 3; h++) {
+      dw_run(1, h, w, 4 + w % 4, 3, 3, 1, 1, 1, 1, 1, 0, 0, 0);
+      dw_run(1, w, h, 8, 3, 3, 2, 2, 1, 1, 1, 0, 3, 1);
+    }
+  for (int i = 0; i < 300; i++) {
+    const int32_t f = (rnd() & 1) ? 3 : rnd_range(1, 5), fw2 = (rnd() & 3) ? f : rnd_range(1, 5);
+    dw_run(rnd_range(1, 2), rnd_range(1, 16), rnd_range(1, 16), rnd_range(1, 70), f, fw2,
+           rnd_range(1, 2), rnd_range(1, 2), (rnd() & 3) ? 1 : 2, (rnd() & 3) ? 1 : 2,
+           (int)(rnd() & 1), (rnd() % 8) == 0, (int)(rnd() % 4), (int)(rnd() & 1));
+  }
   sh_printf("cortexm dsp kernels: %d cases, %d mismatches\n", g_cases, g_fail);
   return g_fail > 250 ? 250 : g_fail;
 }
