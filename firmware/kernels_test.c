@@ -53,6 +53,15 @@ static int32_t rnd_range(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() %
 
 static int g_cases, g_fail;
 
+/* Half the conv / FC cases run a random tiling instead of prepare's (the kernels take any):
+ * channel blocks of 2..64, K chunks of 16..256 bytes, pixel blocks of 3..96. */
+static void random_tiling(int32_t out_c, int32_t K, int64_t npix, r50_conv_dsp_tiling *t) {
+  static const int32_t cbs[] = {2, 4, 6, 16, 32, 64}, kws[] = {16, 32, 48, 64, 128, 256};
+  static const int32_t npbs[] = {3, 6, 12, 48, 96};
+  if (rnd() & 1)
+    r50_conv_dsp_tiling_of(out_c, K, npix, cbs[rnd() % 6], kws[rnd() % 6], npbs[rnd() % 5], t);
+}
+
 /* Scratch for a conv / FC of tiling t, canary words after its t->bytes; NULL if too large. */
 static void *dsp_scratch(const r50_conv_dsp_tiling *t) {
   if (t->bytes > DSP_SCRATCH_MAX) return NULL;
@@ -142,8 +151,11 @@ static int conv_case(int32_t batch, int32_t ih, int32_t iw, int32_t ic, int32_t 
            (int)dwl, same ? "SAME" : "VALID", data_mode, q_mode);
   r50_conv2d_s8_ref(&p, g_in, g_w, bias, g_out_ref);
   memset(g_out_dsp, 0x5A, (size_t)n_out);
-  r50_conv_dsp_tiling t; /* of the whole layer, also for its bands (as op prepare) */
+  r50_conv_dsp_tiling t, tb; /* the whole layer's, and the bands' (as op prepare) */
   r50_conv2d_s8_dsp_tiling(&p, &t);
+  r50_conv2d_s8_dsp_band_tiling(&p, &tb);
+  if (bands && batch == 1 && tb.bytes <= t.bytes) t = tb;
+  random_tiling(oc, fh * fw * ic, (int64_t)batch * p.out_h * p.out_w, &t);
   void *scratch = dsp_scratch(&t);
   if (!scratch) return 0;
   if (bands && batch == 1) {
@@ -256,6 +268,7 @@ static void fc_case(int32_t batch, int32_t in, int32_t out, int data_mode, int q
   memset(g_out_dsp, 0x5A, (size_t)(batch * out));
   r50_conv_dsp_tiling t;
   r50_fc_s8_dsp_tiling(&p, &t);
+  random_tiling(out, in, batch, &t);
   void *scratch = dsp_scratch(&t);
   if (!scratch) return;
   r50_fc_s8_dsp(&p, &t, g_in, g_w, bias, g_out_dsp, scratch);

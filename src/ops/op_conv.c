@@ -40,7 +40,7 @@ typedef struct {
   const float *f32_packed;    /* its weights, r50_conv_f32_pack layout */
 #endif
   r50_rowmap rows;      /* streamed execution (batch 1) */
-  r50_conv_dsp_tiling dsp; /* Cortex-M DSP kernel's tiling and scratch (dsp.bytes: planned) */
+  r50_conv_dsp_tiling dsp, dsp_band; /* Cortex-M DSP kernel's tilings (whole layer, bands) */
   int32_t band_mc;      /* x86: rows gathered per chunk in band calls (smaller scratch) */
 #if defined(R50_ARM_NEON_KERNELS)
   r50_conv_s8_arm a;    /* packed weights + params for the Arm NEON kernels */
@@ -365,8 +365,10 @@ static r50_status conv_prepare(r50_prep *p) {
   set_rows(p, &st->rows, conv_eval_rows, k->batch, k->stride_h, k->pad_top, k->filter_h,
            k->dilation_h);
   if (dsp_plan) {
-    st->rows.scratch_bytes = p->scratch_bytes;
-    p->rows.scratch_bytes = p->scratch_bytes;
+    r50_conv2d_s8_dsp_band_tiling(k, &st->dsp_band);
+    if (st->dsp_band.bytes > st->dsp.bytes) st->dsp_band = st->dsp; /* a band needs no more */
+    st->rows.scratch_bytes = st->dsp_band.bytes;
+    p->rows.scratch_bytes = st->dsp_band.bytes;
   }
 #if defined(R50_ARM_NEON_KERNELS)
   if (st->kernel != CONV_REF && p->scratch_bytes) {
@@ -442,7 +444,7 @@ static void conv_run(const r50_op *op, const conv_state *st, void *const *tdata,
   if (rows) r50_rowband(rows, y0, y1, &k.in_h, &k.out_h, &k.pad_top);
 #if defined(R50_CORTEXM_DSP_KERNELS)
   if (st->kernel == CONV_DSP) {
-    r50_conv2d_s8_dsp(&k, &st->dsp, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
+    r50_conv2d_s8_dsp(&k, rows ? &st->dsp_band : &st->dsp, (const int8_t *)in, (const int8_t *)w, (const int32_t *)b,
                       (int8_t *)out, scratch);
     return;
   }

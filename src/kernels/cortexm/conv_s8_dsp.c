@@ -156,8 +156,7 @@ __attribute__((naked, noinline)) static void tile3x2(ARG int32_t *acc, ARG const
                                                      ARG const uint32_t *w, ARG int32_t groups,
                                                      ARG int32_t npairs) {
 #define T_GROUP                             \
-  "ldrd r8, r9, [r2], #8\n\t"               \
-  "ldrd r10, r11, [r2], #8\n\t"             \
+  "ldm r2!, {r8-r11}\n\t"                   \
   "ldrd r12, lr, [r1], #8\n\t"              \
   "smlad r0, r12, r8, r0\n\t"               \
   "smlad r0, lr, r9, r0\n\t"                \
@@ -210,7 +209,60 @@ __attribute__((naked, noinline)) static void tile3x2(ARG int32_t *acc, ARG const
       "pop {r4-r11, pc}\n\t");
 #undef T_GROUP
 }
+
+/* g4 >= 1 groups of 4 bytes of two channels (s0, s1: any alignment) -> d: per group
+ * s0 even, odd, s1 even, odd (tile3x2's weight layout): 2 LDR + 4 SXTB16 + STM. */
+__attribute__((naked, noinline)) static void ext_pair(ARG const int8_t *s0, ARG const int8_t *s1,
+                                                      ARG uint32_t *d, ARG int32_t g4) {
+  __asm__ volatile(
+      "push {r4-r7}\n\t"
+      "1:\n\t"
+      "ldr r4, [r0], #4\n\t"
+      "ldr r6, [r1], #4\n\t"
+      "sxtb16 r5, r4, ror #8\n\t"
+      "sxtb16 r4, r4\n\t"
+      "sxtb16 r7, r6, ror #8\n\t"
+      "sxtb16 r6, r6\n\t"
+      "stm r2!, {r4-r7}\n\t"
+      "subs r3, r3, #1\n\t"
+      "bne 1b\n\t"
+      "pop {r4-r7}\n\t"
+      "bx lr\n\t");
+}
+
+/* g4 >= 1 groups of 4 bytes of three pixels -> d: per group pixel 0 even, odd, pixel 1 even,
+ * odd, pixel 2 even, odd (tile3x2's input layout): 3 LDR + 6 SXTB16 + STM. */
+__attribute__((naked, noinline)) static void ext_x3(ARG const int8_t *s0, ARG const int8_t *s1,
+                                                    ARG const int8_t *s2, ARG uint32_t *d,
+                                                    ARG int32_t g4) {
+  __asm__ volatile(
+      "push {r4-r9}\n\t"
+      "ldr r12, [sp, #24]\n\t" /* g4 (5th argument) */
+      "1:\n\t"
+      "ldr r4, [r0], #4\n\t"
+      "ldr r6, [r1], #4\n\t"
+      "ldr r8, [r2], #4\n\t"
+      "sxtb16 r5, r4, ror #8\n\t"
+      "sxtb16 r4, r4\n\t"
+      "sxtb16 r7, r6, ror #8\n\t"
+      "sxtb16 r6, r6\n\t"
+      "sxtb16 r9, r8, ror #8\n\t"
+      "sxtb16 r8, r8\n\t"
+      "stm r3!, {r4-r9}\n\t"
+      "subs r12, r12, #1\n\t"
+      "bne 1b\n\t"
+      "pop {r4-r9}\n\t"
+      "bx lr\n\t");
+}
 #undef ARG
+
+/* The n & 3 tail bytes at s as one zero-padded word's even and odd int16 pairs. */
+static inline void ext_tail(const int8_t *s, int32_t n3, uint32_t *d) {
+  uint32_t v = 0;
+  for (int32_t i = 0; i < n3; i++) v |= (uint32_t)(uint8_t)s[i] << (8 * i);
+  d[0] = (uint32_t)sxtb16_lo(v);
+  d[1] = (uint32_t)sxtb16_hi(v);
+}
 
 /* Pixel idx (0 .. batch * out_h * out_w) of the call: window origin, taps inside the image. */
 static void pixel(const conv_ctx *c, const int8_t *input, int8_t *output, int32_t idx, pix_t *q) {
@@ -230,85 +282,125 @@ static void pixel(const conv_ctx *c, const int8_t *input, int8_t *output, int32_
  * channel are zeros). */
 static void extend_w(const conv_ctx *c, int32_t oc0, int32_t nc, int32_t k0, int32_t n,
                      int32_t G, uint32_t *w) {
-  const int32_t g4 = n / 4, npairs = (nc + 1) / 2;
+  const int32_t g4 = n / 4, gn = (n + 3) / 4, npairs = (nc + 1) / 2;
   for (int32_t pr = 0; pr < npairs; pr++) {
     uint32_t *d = w + (size_t)pr * G * 4;
-    for (int32_t h = 0; h < 2; h++) {
-      const int32_t ch = 2 * pr + h;
-      uint32_t *dd = d + 2 * h;
-      int32_t g = 0;
-      if (ch < nc) {
-        const int8_t *s = c->filter + (size_t)(oc0 + ch) * c->K + k0;
-        for (; g < g4; g++, s += 4, dd += 4) {
-          const uint32_t v = ld32(s);
-          dd[0] = (uint32_t)sxtb16_lo(v);
-          dd[1] = (uint32_t)sxtb16_hi(v);
-        }
-        if (n & 3) {
-          uint32_t v = 0;
-          for (int32_t i = 0; i < (n & 3); i++) v |= (uint32_t)(uint8_t)s[i] << (8 * i);
-          dd[0] = (uint32_t)sxtb16_lo(v);
-          dd[1] = (uint32_t)sxtb16_hi(v);
-          g++, dd += 4;
-        }
+    const int8_t *s0 = c->filter + (size_t)(oc0 + 2 * pr) * c->K + k0;
+    if (2 * pr + 1 < nc) {
+      const int8_t *s1 = s0 + c->K;
+      if (g4) ext_pair(s0, s1, d, g4);
+      if (n & 3) {
+        ext_tail(s0 + 4 * g4, n & 3, d + 4 * g4);
+        ext_tail(s1 + 4 * g4, n & 3, d + 4 * g4 + 2);
       }
-      for (; g < G; g++, dd += 4) dd[0] = dd[1] = 0;
+    } else { /* an odd block's last channel; its partner is zero */
+      for (int32_t g = 0; g < g4; g++) {
+        const uint32_t v = ld32(s0 + 4 * g);
+        d[4 * g] = (uint32_t)sxtb16_lo(v);
+        d[4 * g + 1] = (uint32_t)sxtb16_hi(v);
+        d[4 * g + 2] = d[4 * g + 3] = 0;
+      }
+      if (n & 3) {
+        ext_tail(s0 + 4 * g4, n & 3, d + 4 * g4);
+        d[4 * g4 + 2] = d[4 * g4 + 3] = 0;
+      }
     }
+    memset(d + 4 * gn, 0, (size_t)(G - gn) * 16); /* padding: zero weights */
   }
 }
 
 /* The 3 pixels' chunk [k0, k0 + n) as int16 pairs into x (tile3x2's layout; groups past
  * ceil(n / 4) are left as they are: they meet zero weights). */
 static void extend_x(const conv_ctx *c, const pix_t *q, int32_t k0, int32_t n, uint32_t *x,
-                     int8_t *stage) {
+                     int8_t *stage, size_t stage_bytes) {
   const int32_t g4 = n / 4;
-  for (int j = 0; j < 3; j++) {
-    const int8_t *s = gather(c, &q[j], k0, n, stage);
-    uint32_t *d = x + 2 * j;
-    for (int32_t g = 0; g < g4; g++, s += 4, d += 6) {
-      const uint32_t v = ld32(s);
-      d[0] = (uint32_t)sxtb16_lo(v);
-      d[1] = (uint32_t)sxtb16_hi(v);
+  const int8_t *s[3];
+  for (int j = 0; j < 3; j++) s[j] = gather(c, &q[j], k0, n, stage + (size_t)j * stage_bytes);
+  if (g4) ext_x3(s[0], s[1], s[2], x, g4);
+  if (n & 3)
+    for (int j = 0; j < 3; j++) ext_tail(s[j] + 4 * g4, n & 3, x + 6 * g4 + 2 * j);
+}
+
+/* Requantization constants of one output channel (rq_prep), or e = 0: the general path. */
+typedef struct {
+  int32_t m2; /* 2 m - 2^32 as int32 (SMMLAR form of m) */
+  int32_t e;  /* right shift, 1..23 */
+  int32_t rr; /* 2^(e-1) + output_offset * 2^e */
+} rq_c;
+
+/* Exact in 32 bits for 1 <= e <= 23 and m >= 2^30 (QuantizeMultiplier's normal form): with
+ * m2 = 2m - 2^32 (as int32), SMMLAR(a, m2, a) = a + floor((2am + 2^31) / 2^32) - a =
+ * floor((am + 2^30) / 2^31) = h = SRDHM(a, m) for any int32 a; RoundingDivideByPOT(h, e) + zo
+ * = floor((h + 2^(e-1) - [a < 0]) / 2^e) + zo (see mbqm_dsp) = (h + rr - [a < 0]) >> e. The
+ * sum is QADD-saturated: when it saturates, |true value| >= 2^(31-e) >= 256, and so is
+ * |saturated >> e|, so SSAT to int8 gives the same -128 or 127. */
+static int rq_prep(const r50_requant_s8 *rq, int32_t oc0, int32_t nc, rq_c *r) {
+  int all = 1;
+  for (int32_t ch = 0; ch < nc; ch++) {
+    const int32_t m = rq->out_mult[oc0 + ch], sh = rq->out_shift[oc0 + ch];
+    r[ch].e = 0;
+    if (sh <= -1 && sh >= -23 && m >= 0x40000000) {
+      r[ch].m2 = (int32_t)((uint32_t)m << 1);
+      r[ch].e = -sh;
+      r[ch].rr = (int32_t)((1u << (-sh - 1)) + ((uint32_t)rq->output_offset << -sh));
     }
-    if (n & 3) {
-      uint32_t v = 0;
-      for (int32_t i = 0; i < (n & 3); i++) v |= (uint32_t)(uint8_t)s[i] << (8 * i);
-      d[0] = (uint32_t)sxtb16_lo(v);
-      d[1] = (uint32_t)sxtb16_hi(v);
-    }
+    all &= r[ch].e != 0;
   }
+  return all; /* every channel has the fast form */
+}
+
+static inline int32_t rq_fast(int32_t m2, int32_t e, int32_t rr, int32_t a) {
+  int32_t h;
+  __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(a), "r"(m2));
+  return __ssat(__qadd(h, rr + (a >> 31)) >> e, 8);
 }
 
 /* Outputs of the tile's nq pixels (q) for channels [oc0, oc0 + nc) from tile3x2's acc. */
-static void requant_tile(const r50_requant_s8 *rq, const pix_t *q, int nq, int32_t oc0,
-                         int32_t nc, const int32_t *acc) {
+static void requant_tile(const r50_requant_s8 *rq, const rq_c *rc, int all_fast, const pix_t *q,
+                         int nq, int32_t oc0, int32_t nc, const int32_t *acc) {
   const int32_t zo = rq->output_offset, lo = rq->act_min, hi = rq->act_max;
   const int full = lo <= -128 && hi >= 127;
-  for (int32_t ch = 0; ch < nc; ch++) {
+  int8_t *const o0 = q[0].out + oc0, *const o1 = q[1].out + oc0, *const o2 = q[2].out + oc0;
+  int32_t ch = 0;
+  if (all_fast && full && nq == 3) { /* the common case, a channel pair (6 outputs) a trip */
+    const int32_t *a = acc;
+    const rq_c *r = rc;
+    for (; ch + 1 < nc; ch += 2, a += 6, r += 2) {
+      const int32_t m2 = r[0].m2, e = r[0].e, rr = r[0].rr;
+      const int32_t n2 = r[1].m2, f = r[1].e, ss = r[1].rr;
+      const int32_t v0 = rq_fast(m2, e, rr, a[0]), v1 = rq_fast(m2, e, rr, a[1]);
+      const int32_t v2 = rq_fast(m2, e, rr, a[2]), w0 = rq_fast(n2, f, ss, a[3]);
+      const int32_t w1 = rq_fast(n2, f, ss, a[4]), w2 = rq_fast(n2, f, ss, a[5]);
+      o0[ch] = (int8_t)v0;
+      o1[ch] = (int8_t)v1;
+      o2[ch] = (int8_t)v2;
+      o0[ch + 1] = (int8_t)w0;
+      o1[ch + 1] = (int8_t)w1;
+      o2[ch + 1] = (int8_t)w2;
+    }
+  }
+  for (; ch < nc; ch++) {
     const int32_t *a3 = acc + (ch >> 1) * 6 + (ch & 1) * 3;
-    const int32_t cc = oc0 + ch, m = rq->out_mult[cc], sh = rq->out_shift[cc];
-    if (sh < 0 && sh >= -30 && m >= 0x40000000) {
-      /* Exact in 32 bits for 1 <= e <= 30 and m >= 2^30 (QuantizeMultiplier's normal form):
-       * with m2 = 2m - 2^32 (as int32), SMMLAR(a, m2, a) = a + floor((2am + 2^31) / 2^32) - a
-       * = floor((am + 2^30) / 2^31) = h = SRDHM(a, m) for any int32 a; RoundingDivideByPOT(h, e)
-       * = floor((h + 2^(e-1) - [a < 0]) / 2^e) (see mbqm_dsp), split as (h >> e) + (((h & mask)
-       * + 2^(e-1) - [a < 0]) >> e) so nothing overflows ((h & mask) + 2^(e-1) < 2^31). */
-      const int32_t m2 = (int32_t)((uint32_t)m << 1), e = -sh, mask = (int32_t)((1u << e) - 1u);
-      const int32_t r = (int32_t)(1u << (e - 1));
-      for (int j = 0; j < nq; j++) {
-        const int32_t a = a3[j];
-        int32_t h;
-        __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(a), "r"(m2));
-        /* SSAT to int8 first (= the clamp when the activation range is the whole int8 range,
-         * e.g. no fused activation), then the activation bounds without branches */
-        int32_t v = __ssat((h >> e) + (((h & mask) + r + (a >> 31)) >> e) + zo, 8);
-        if (!full) {
-          v = v < lo ? lo : v;
-          v = v > hi ? hi : v;
-        }
-        q[j].out[cc] = (int8_t)v;
-      }
+    /* constants and accumulators into locals before the byte stores (which may alias them) */
+    const int32_t m2 = rc[ch].m2, e = rc[ch].e, rr = rc[ch].rr;
+    const int32_t a0 = a3[0], a1 = a3[1], a2 = a3[2];
+    if (e && nq == 3 && full) { /* no fused activation: SSAT is the clamp */
+      const int32_t v0 = rq_fast(m2, e, rr, a0), v1 = rq_fast(m2, e, rr, a1);
+      const int32_t v2 = rq_fast(m2, e, rr, a2);
+      o0[ch] = (int8_t)v0;
+      o1[ch] = (int8_t)v1;
+      o2[ch] = (int8_t)v2;
+    } else if (e && nq == 3) {
+      int32_t v0 = rq_fast(m2, e, rr, a0), v1 = rq_fast(m2, e, rr, a1);
+      int32_t v2 = rq_fast(m2, e, rr, a2);
+      v0 = v0 < lo ? lo : v0 > hi ? hi : v0;
+      v1 = v1 < lo ? lo : v1 > hi ? hi : v1;
+      v2 = v2 < lo ? lo : v2 > hi ? hi : v2;
+      o0[ch] = (int8_t)v0;
+      o1[ch] = (int8_t)v1;
+      o2[ch] = (int8_t)v2;
     } else {
+      const int32_t cc = oc0 + ch, m = rq->out_mult[cc], sh = rq->out_shift[cc];
       for (int j = 0; j < nq; j++)
         q[j].out[cc] = (int8_t)r50_clamp_i32(mbqm_dsp(a3[j], m, sh) + zo, lo, hi);
     }
@@ -334,14 +426,17 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
   uint32_t *const W = (uint32_t *)(s8 + t->w_off), *const X = (uint32_t *)(s8 + t->x_off);
   int32_t *const ACC = (int32_t *)(s8 + t->acc_off);
   int8_t *const stage = (int8_t *)(s8 + t->st_off);
+  const size_t stage_bytes = ((size_t)t->kw + 4u + 3u) / 4u * 4u;
   const int one_chunk = t->kw >= c.K;
   int32_t init[R50_DSP_CB_MAX];
+  rq_c rc[R50_DSP_CB_MAX];
   for (int32_t oc0 = 0; oc0 < out_c; oc0 += t->cb) {
     const int32_t nc = out_c - oc0 < t->cb ? out_c - oc0 : t->cb, npairs = (nc + 1) / 2;
     for (int32_t ch = 0; ch < nc; ch++)
       init[ch] = (int32_t)((bias ? (uint32_t)bias[oc0 + ch] : 0u) +
                            (uint32_t)off * wsum(filter + (size_t)(oc0 + ch) * c.K, c.K));
     for (int32_t ch = nc; ch < 2 * npairs; ch++) init[ch] = 0;
+    const int all_fast = rq_prep(&p->q, oc0, nc, rc);
     for (int32_t pix0 = 0; pix0 < npix; pix0 += t->npb) {
       const int32_t npx = npix - pix0 < t->npb ? npix - pix0 : t->npb;
       for (int32_t k0 = 0; k0 < c.K; k0 += t->kw) {
@@ -359,9 +454,9 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
                 acc[6 * pr + j] = init[2 * pr];
                 acc[6 * pr + 3 + j] = init[2 * pr + 1];
               }
-          extend_x(&c, q, k0, n, X, stage);
+          extend_x(&c, q, k0, n, X, stage, stage_bytes);
           tile3x2(acc, X, W, G, npairs);
-          if (k0 + n >= c.K) requant_tile(&p->q, q, nq, oc0, nc, acc);
+          if (k0 + n >= c.K) requant_tile(&p->q, rc, all_fast, q, nq, oc0, nc, acc);
         }
       }
     }
