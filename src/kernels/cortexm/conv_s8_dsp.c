@@ -174,26 +174,34 @@ __attribute__((naked, noinline)) static void tile3x2(ARG int32_t *acc, ARG const
   "smlad r7, lr, r11, r7\n\t"
   __asm__ volatile(
       "push {r4-r11, lr}\n\t"
-      "sub sp, sp, #24\n\t"                 /* [sp]: acc, +4 x, +8 x end, +12 pairs left, +16 G & 4 */
+      "sub sp, sp, #24\n\t"          /* [sp]: acc, +4 x, +8 x end, +12 pairs left, +16 entry */
       "str r0, [sp]\n\t"
       "str r1, [sp, #4]\n\t"
       "add r12, r3, r3, lsl #1\n\t"
-      "add r12, r1, r12, lsl #3\n\t"        /* x + 24 G */
+      "add r12, r1, r12, lsl #3\n\t" /* x + 24 G */
       "str r12, [sp, #8]\n\t"
-      "ldr r12, [sp, #60]\n\t"              /* npairs (5th argument) */
+      "ldr r12, [sp, #60]\n\t"       /* npairs (5th argument) */
       "str r12, [sp, #12]\n\t"
-      "and r3, r3, #4\n\t"
+      "and r3, r3, #12\n\t"          /* the loop runs 16 groups a trip: a first trip of G % 16 */
+      "rsb r3, r3, #16\n\t"          /* enters past (16 - G % 16) / 4 blocks of 4 groups */
+      "and r3, r3, #12\n\t"
+      "lsr r3, r3, #2\n\t"
       "str r3, [sp, #16]\n\t"
       "1:\n\t"
       "ldr lr, [sp]\n\t"
       "ldm lr, {r0, r3, r4, r5, r6, r7}\n\t"
       "ldr r1, [sp, #4]\n\t"
       "ldr r12, [sp, #16]\n\t"
-      "cmp r12, #0\n\t"
-      "bne 3f\n\t"                          /* G % 8 == 4: enter at the second half */
+      "tbh [pc, r12, lsl #1]\n\t"
+      "0:\n\t"
+      ".hword (2f - 0b) / 2, (3f - 0b) / 2, (4f - 0b) / 2, (5f - 0b) / 2\n\t"
       "2:\n\t"
       T_GROUP T_GROUP T_GROUP T_GROUP
       "3:\n\t"
+      T_GROUP T_GROUP T_GROUP T_GROUP
+      "4:\n\t"
+      T_GROUP T_GROUP T_GROUP T_GROUP
+      "5:\n\t"
       T_GROUP T_GROUP T_GROUP T_GROUP
       "ldr r12, [sp, #8]\n\t"
       "cmp r1, r12\n\t"
