@@ -181,8 +181,9 @@ static int conv_case(int32_t batch, int32_t ih, int32_t iw, int32_t ic, int32_t 
   return 1;
 }
 
-/* q_mode 3: the depthwise kernel's fast requantization at its limits (shift -1 .. -23 around
- * the -21 bound, |bias| around the 2^29 bound); bands: row slices as op eval_rows passes them. */
+/* q_mode 3: the depthwise kernel's fast requantization at its limits (shift -1 .. -24 around
+ * its -23 bound, bias near +-2^29 or anywhere in int32: saturating sums); bands: row slices as
+ * op eval_rows passes them. */
 static void dw_run(int32_t batch, int32_t ih, int32_t iw, int32_t c, int32_t fh, int32_t fw,
                    int32_t sh, int32_t sw, int32_t dh, int32_t dwl, int same, int data_mode,
                    int q_mode, int bands) {
@@ -212,8 +213,8 @@ static void dw_run(int32_t batch, int32_t ih, int32_t iw, int32_t c, int32_t fh,
   quant(&p.q, c, q_mode == 3 ? 0 : q_mode);
   if (q_mode == 3)
     for (int32_t i = 0; i < c; i++) {
-      g_shift[i] = rnd_range(-23, -1);
-      const int32_t mag = (rnd() & 3) ? (1 << 29) - rnd_range(0, 2000) : (1 << 29) + rnd_range(1, 2000);
+      g_shift[i] = rnd_range(-24, -1);
+      const int32_t mag = (rnd() & 3) ? (1 << 29) - rnd_range(0, 2000) : (int32_t)(rnd() >> 1);
       g_bias[i] = (rnd() & 1) ? -mag : mag;
     }
   const int32_t *bias = (rnd() % 4) ? g_bias : NULL;
@@ -442,6 +443,15 @@ int main(void) {
       dw_run(1, mb[i][0], mb[i][0], mb[i][1], 3, 3, mb[i][2], mb[i][2], 1, 1, 1, mode == 1, mode, 0);
       dw_run(1, mb[i][0], mb[i][0] + 1, mb[i][1] + 1, 3, 3, mb[i][2], mb[i][2], 1, 1, 1, 0, mode, 1);
     }
+  /* rows wider than the kernel's column segments (64 outputs at stride 1, 32 at stride 2),
+   * stride_h != stride_w */
+  for (int mode = 0; mode < 4; mode++)
+    for (int32_t s = 1; s <= 2; s++) {
+      dw_run(1, 3, 135, 8, 3, 3, s, s, 1, 1, 1, 0, mode, 0);
+      dw_run(1, 4, 66 * s + 1, 4 + mode, 3, 3, s, s, 1, 1, mode & 1, mode == 1, mode, 1);
+      dw_run(2, 7, 70, 12, 3, 3, 3 - s, s, 1, 1, 1, 0, mode, 0);
+      dw_run(1, 9, 33, 8, 3, 3, 3, s, 1, 1, mode & 1, 0, mode, 1);
+    }
   for (int32_t w = 1; w <= 6; w++)
     for (int32_t h = 1; h <= 3; h++) {
       dw_run(1, h, w, 4 + w % 4, 3, 3, 1, 1, 1, 1, 1, 0, 0, 0);
@@ -450,7 +460,7 @@ int main(void) {
   for (int i = 0; i < 300; i++) {
     const int32_t f = (rnd() & 1) ? 3 : rnd_range(1, 5), fw2 = (rnd() & 3) ? f : rnd_range(1, 5);
     dw_run(rnd_range(1, 2), rnd_range(1, 16), rnd_range(1, 16), rnd_range(1, 70), f, fw2,
-           rnd_range(1, 2), rnd_range(1, 2), (rnd() & 3) ? 1 : 2, (rnd() & 3) ? 1 : 2,
+           rnd_range(1, 3), rnd_range(1, 2), (rnd() & 3) ? 1 : 2, (rnd() & 3) ? 1 : 2,
            (int)(rnd() & 1), (rnd() % 8) == 0, (int)(rnd() % 4), (int)(rnd() & 1));
   }
   sh_printf("cortexm dsp kernels: %d cases, %d mismatches\n", g_cases, g_fail);

@@ -5,6 +5,7 @@
 
 #include <arm_acle.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "../quant.h"
@@ -108,11 +109,9 @@ static void group_setup(const r50_dwconv_params *p, const int8_t *filter, const 
     const int32_t c = c0 + ch, bs = bias ? bias[c] : 0;
     g->bias[ch] = bs;
     g->init[ch] = (int32_t)((uint32_t)bs + (uint32_t)off * (uint32_t)sum[ch]);
-    /* Fast requantization (requant_run) when m >= 2^30, 1 <= e <= 21 and |bias| <= 2^29:
-     * then |acc| <= 2^29 + 25 * 128 * 255 (no wrap: acc is the true sum), |h| <= |acc| and
-     * |h| + 2^(e-1) + 128 * 2^e + 1 < 2^29 + 2^20 + 259 * 2^20 < 2^31 (nothing overflows). */
+    /* Fast requantization (requant_run) when m >= 2^30 and 1 <= e <= 23 */
     const int32_t m = p->q.out_mult[c], e = -p->q.out_shift[c];
-    if (m >= 0x40000000 && e >= 1 && e <= 21 && bs <= (1 << 29) && bs >= -(1 << 29)) {
+    if (m >= 0x40000000 && e >= 1 && e <= 23) {
       g->m2[ch] = (int32_t)((uint32_t)m << 1);
       g->e[ch] = e;
       g->rc[ch] = (int32_t)((1u << (e - 1)) + (uint32_t)p->q.output_offset * (1u << e));
@@ -229,11 +228,13 @@ static void border_pixel(const r50_dwconv_params *p, const int8_t *base, ptrdiff
 }
 
 /* Requantize n pixels x 4 channels (out: channel c0 of the first pixel, pixels C bytes
- * apart). Fast form, per channel: h = SMMLAR(a, 2m - 2^32, a) = SRDHM(a, m) (exact for
- * m >= 2^30, see conv_s8_dsp.c's tile_out), then RoundingDivideByPOT(h, e) + zo =
- * (h + 2^(e-1) + zo 2^e - [a < 0]) >> e, exact while nothing overflows (group_setup's bound;
- * [a < 0] for [h < 0]: they differ only at h = 0, where the result is 0 either way), SSAT
- * to int8, then the activation bounds. */
+ * apart). Fast form, per channel (m >= 2^30, 1 <= e <= 23; the derivation of conv_s8_dsp.c's
+ * rq_fast): with m2 = 2m - 2^32 as int32, h = SMMLAR(a, m2, a) = floor((am + 2^30) / 2^31) =
+ * SRDHM(a, m) for any int32 a; RoundingDivideByPOT(h, e) + zo = floor((h + 2^(e-1) - [h < 0])
+ * / 2^e) + zo = (h + rc - [a < 0]) >> e, rc = 2^(e-1) + zo 2^e ([a < 0] for [h < 0]: they
+ * differ only at h = 0, where the result is 0 either way). The sum is QADD-saturated: when it
+ * saturates, the true value is beyond +-2^31, so both shifted values are beyond +-2^(31-e)
+ * - 1 >= 255 and SSAT gives the same -128 or 127. Then SSAT to int8, the activation bounds. */
 static void requant_run(const r50_dwconv_params *p, const dw_group *g, const int32_t (*acc)[4],
                         int32_t n, int8_t *out, int32_t c0) {
   const int32_t C = p->out_c, lo = p->q.act_min, hi = p->q.act_max;
@@ -249,10 +250,10 @@ static void requant_run(const r50_dwconv_params *p, const dw_group *g, const int
                 "ldr %[x1], [%[a]], #16\n\t"
                 "smmlar %[t0], %[x0], %[m2], %[x0]\n\t"
                 "smmlar %[t1], %[x1], %[m2], %[x1]\n\t"
-                "add %[t0], %[t0], %[rc]\n\t"
-                "add %[t1], %[t1], %[rc]\n\t"
-                "add %[t0], %[t0], %[x0], asr #31\n\t"
-                "add %[t1], %[t1], %[x1], asr #31\n\t"
+                "add %[x0], %[rc], %[x0], asr #31\n\t"
+                "add %[x1], %[rc], %[x1], asr #31\n\t"
+                "qadd %[t0], %[t0], %[x0]\n\t"
+                "qadd %[t1], %[t1], %[x1]\n\t"
                 "asr %[t0], %[t0], %[e]\n\t"
                 "asr %[t1], %[t1], %[e]\n\t"
                 "ssat %[t0], #8, %[t0]\n\t"
@@ -268,7 +269,7 @@ static void requant_run(const r50_dwconv_params *p, const dw_group *g, const int
       if (k) {
         int32_t h;
         __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(*a), "r"(m2));
-        *o = (int8_t)__ssat((h + rc + (*a >> 31)) >> e, 8);
+        *o = (int8_t)__ssat(__qadd(h, rc + (*a >> 31)) >> e, 8);
       }
     }
   } else if (g->fast) {
@@ -279,7 +280,7 @@ static void requant_run(const r50_dwconv_params *p, const dw_group *g, const int
         const int32_t a = acc[j][ch];
         int32_t h;
         __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(a), "r"(m2));
-        int32_t v = __ssat((h + rc + (a >> 31)) >> e, 8);
+        int32_t v = __ssat(__qadd(h, rc + (a >> 31)) >> e, 8);
         v = v < lo ? lo : v;
         v = v > hi ? hi : v;
         *o = (int8_t)v;
@@ -292,14 +293,258 @@ static void requant_run(const r50_dwconv_params *p, const dw_group *g, const int
   }
 }
 
-void r50_dwconv2d_s8_dsp(const r50_dwconv_params *p, const int8_t *input, const int8_t *filter,
-                         const int32_t *bias, int8_t *output) {
+/* ---- 3x3, dilation 1, stride_w 1 or 2: planar int16 rows, SMLAD over tap pairs ----
+ *
+ * Per group of 4 channels and segment of up to DW_SEG1 / DW_SEG2 output columns, the input
+ * rows the segment reads are sign-extended once into a ring of 3 rows per channel (int16, one
+ * plane per channel: SXTB16 and PKHBT / PKHTB turn 2 pixels x 4 channels into 4 words of
+ * 2 pixels x 1 channel); columns and rows outside the image hold the input zero point
+ * (x + off = 0: adds nothing, like the reference's skipped taps; no border path). Per channel
+ * and output row, a pair of output pixels then costs per filter row one LDRD
+ * [x_j, x_j+1], [x_j+2, x_j+3] and 4 multiplies with the weight pairs W01 = [w0, w1],
+ * W12 = [w1, w2] held in registers:
+ *   out_j   += SMLAD([x_j, x_j+1], W01) + SMLABT([x_j+2, .], W12)
+ *   out_j+1 += SMLATB([., x_j+1], W01) + SMLAD([x_j+2, x_j+3], W12)
+ * (stride 2: out_j += SMLAD([x_2j, x_2j+1], W01) + SMLABT([x_2j+2, .], W12), 2 loads per
+ * pixel and filter row), starting from init = bias + off * sum(w) (the offset folded in,
+ * exact modulo 2^32). The ring's row order rotates, so each row kernel exists for the 3
+ * rotations (row offsets are immediates). */
+enum { DW_COLS = 66, DW_ROWB = DW_COLS * 2, DW_CHS = 3 * DW_COLS / 2 }; /* ring: 4 x 3 x 132 B */
+enum { DW_SEG1 = 64, DW_SEG2 = 32 }; /* output columns per segment: 2 n + 2, 4 n + 2 <= 66 */
+
+/* Row kernels: r0 plane (the channel's slot 0 at the pixel pair's first column), r1 acc (out),
+ * r2 pixel pairs (>= 1), r3 wts {init, W01_0, W12_0, W01_1, W12_1, W01_2, W12_2}. */
+#define DW_FN_BEGIN(name)                                                            \
+  ".section .text." name ",\"ax\",%progbits\n\t.balign 4\n\t.global " name           \
+  "\n\t.type " name ", %function\n\t.thumb_func\n" name ":\n\t"                      \
+  "push {r4-r11, lr}\n\tldm r3, {r3-r9}\n1:\n\t"
+#define DW_FN_END(name) "bne 1b\n\tpop {r4-r11, pc}\n\t.size " name ", .-" name "\n\t"
+/* one filter row for the pixel pair: accumulators r12 / lr from A0 / A1 (r3 = init first) */
+#define DW_S1_ROW(O, W01, W12, A0, A1)                                               \
+  "ldrd r10, r11, [r0, #" O "]\n\t"                                                  \
+  "smlad r12, r10, " W01 ", " A0 "\n\t"                                              \
+  "smlatb lr, r10, " W01 ", " A1 "\n\t"                                              \
+  "smlabt r12, r11, " W12 ", r12\n\t"                                                \
+  "smlad lr, r11, " W12 ", lr\n\t"
+#define DW_S2_ROW(O, O8, W01, W12, A0, A1)                                           \
+  "ldrd r10, r11, [r0, #" O "]\n\t"                                                  \
+  "smlad r12, r10, " W01 ", " A0 "\n\t"                                              \
+  "smlabt r12, r11, " W12 ", r12\n\t"                                                \
+  "smlad lr, r11, " W01 ", " A1 "\n\t"                                               \
+  "ldr r10, [r0, #" O8 "]\n\t"                                                       \
+  "smlabt lr, r10, " W12 ", lr\n\t"
+#define DW_S1_FN(name, O0, O1, O2)                                                   \
+  DW_FN_BEGIN(name)                                                                  \
+  DW_S1_ROW(O0, "r4", "r5", "r3", "r3")                                              \
+  DW_S1_ROW(O1, "r6", "r7", "r12", "lr")                                             \
+  DW_S1_ROW(O2, "r8", "r9", "r12", "lr")                                             \
+  "adds r0, #4\n\tstrd r12, lr, [r1], #8\n\tsubs r2, #1\n\t" DW_FN_END(name)
+#define DW_S2_FN(name, O0, O1, O2, P0, P1, P2)                                       \
+  DW_FN_BEGIN(name)                                                                  \
+  DW_S2_ROW(O0, P0, "r4", "r5", "r3", "r3")                                          \
+  DW_S2_ROW(O1, P1, "r6", "r7", "r12", "lr")                                         \
+  DW_S2_ROW(O2, P2, "r8", "r9", "r12", "lr")                                         \
+  "adds r0, #8\n\tstrd r12, lr, [r1], #8\n\tsubs r2, #1\n\t" DW_FN_END(name)
+/* rotation k: filter row ky is ring slot (k + ky) % 3, at byte slot * 132 */
+__asm__(".syntax unified\n\t.thumb\n\t"
+        DW_S1_FN("r50_dw3_s1_k0", "0", "132", "264")
+        DW_S1_FN("r50_dw3_s1_k1", "132", "264", "0")
+        DW_S1_FN("r50_dw3_s1_k2", "264", "0", "132")
+        DW_S2_FN("r50_dw3_s2_k0", "0", "132", "264", "8", "140", "272")
+        DW_S2_FN("r50_dw3_s2_k1", "132", "264", "0", "140", "272", "8")
+        DW_S2_FN("r50_dw3_s2_k2", "264", "0", "132", "272", "8", "140")
+        ".text\n\t");
+_Static_assert(DW_ROWB == 132, "the assembly's row offsets are 0, 132, 264");
+typedef void dw3_row_fn(const uint32_t *plane, int32_t *acc, int32_t pairs, const int32_t *wts);
+dw3_row_fn r50_dw3_s1_k0, r50_dw3_s1_k1, r50_dw3_s1_k2, r50_dw3_s2_k0, r50_dw3_s2_k1,
+    r50_dw3_s2_k2;
+
+static inline uint32_t pkhbt16(int32_t lo, int32_t hi) { /* [lo.bottom, hi.bottom] */
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
+static inline uint32_t pkhtb16(int32_t hi, int32_t lo) { /* [lo.top, hi.top] */
+  uint32_t r;
+  __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
+  return r;
+}
+
+/* Columns k, k + 1 of the slot from the 4-channel words u0, u1. */
+static inline void pack_pair(uint32_t *q, uint32_t u0, uint32_t u1) {
+  const int32_t e0 = sxtb16_lo(u0), e1 = sxtb16_lo(u1), o0 = sxtb16_hi(u0), o1 = sxtb16_hi(u1);
+  q[0] = pkhbt16(e0, e1);          /* channel 0 */
+  q[DW_CHS] = pkhbt16(o0, o1);     /* channel 1 */
+  q[2 * DW_CHS] = pkhtb16(e1, e0); /* channel 2 */
+  q[3 * DW_CHS] = pkhtb16(o1, o0); /* channel 3 */
+}
+
+/* Input row `row` (channel c0 of image column 0, or NULL: outside the image) into a ring
+ * slot (d[ch * DW_CHS + i]: channel ch, columns 2i, 2i + 1), image columns ix0 ..
+ * ix0 + ncols - 1 (ncols even); columns outside [0, in_w) as the zero point. Column pairs
+ * inside the image: 18 instructions per 8 values (inline assembly). */
+static void pack_row(uint32_t *d, const int8_t *row, int32_t ix0, int32_t ncols, int32_t in_w,
+                     int32_t C, uint32_t zp4) {
+  int32_t ka = 0, kb = 0; /* even k in [ka, kb): columns k and k + 1 both inside */
+  if (row) {
+    ka = ix0 >= 0 ? 0 : (-ix0 + 1) & ~1;
+    kb = (in_w - ix0) & ~1;
+    if (kb > ncols) kb = ncols;
+    if (kb < ka) kb = ka;
+  }
+  for (int32_t k = 0; k < ncols; k += 2) {
+    if (k == ka && kb > ka) {
+      const int8_t *x = row + (ptrdiff_t)(ix0 + k) * C;
+      uint32_t *q = d + k / 2;
+      int32_t n = (kb - ka) / 2;
+      uint32_t u0, u1, e0, e1, t;
+      __asm__ volatile(
+          "1:\n\t"
+          "ldr %[u0], [%[x]]\n\t"
+          "ldr %[u1], [%[x], %[C]]\n\t"
+          "add %[x], %[x], %[C], lsl #1\n\t"
+          "sxtb16 %[e0], %[u0]\n\t"
+          "sxtb16 %[e1], %[u1]\n\t"
+          "sxtb16 %[u0], %[u0], ror #8\n\t"
+          "sxtb16 %[u1], %[u1], ror #8\n\t"
+          "pkhbt %[t], %[e0], %[e1], lsl #16\n\t"
+          "str %[t], [%[q]]\n\t"
+          "pkhtb %[t], %[e1], %[e0], asr #16\n\t"
+          "str %[t], [%[q], #792]\n\t"
+          "pkhbt %[t], %[u0], %[u1], lsl #16\n\t"
+          "str %[t], [%[q], #396]\n\t"
+          "pkhtb %[t], %[u1], %[u0], asr #16\n\t"
+          "str %[t], [%[q], #1188]\n\t"
+          "add %[q], %[q], #4\n\t"
+          "subs %[n], %[n], #1\n\t"
+          "bne 1b\n\t"
+          : [u0] "=&r"(u0), [u1] "=&r"(u1), [e0] "=&r"(e0), [e1] "=&r"(e1), [t] "=&r"(t),
+            [x] "+r"(x), [q] "+r"(q), [n] "+r"(n)
+          : [C] "r"(C)
+          : "memory", "cc");
+      k = kb - 2;
+      continue;
+    }
+    const int32_t ix = ix0 + k;
+    uint32_t u0 = zp4, u1 = zp4;
+    if (row && ix >= 0 && ix < in_w) u0 = ld32(row + (ptrdiff_t)ix * C);
+    if (row && ix + 1 >= 0 && ix + 1 < in_w) u1 = ld32(row + (ptrdiff_t)(ix + 1) * C);
+    pack_pair(d + k / 2, u0, u1);
+  }
+}
+_Static_assert(DW_CHS * 4 == 396, "pack_row's assembly stores the channel planes 396 B apart");
+
+/* Requantize n accumulators of one channel (contiguous) into o, o + C, ... (fast form: see
+ * requant_run). */
+static void requant_line(const r50_dwconv_params *p, const dw_group *g, int ch, int32_t c,
+                         const int32_t *a, int32_t n, int8_t *o) {
+  const int32_t C = p->out_c, lo = p->q.act_min, hi = p->q.act_max;
+  if (g->fast && lo <= -128 && hi >= 127) { /* SSAT is the whole clamp */
+    const int32_t m2 = g->m2[ch], rc = g->rc[ch], e = g->e[ch];
+    int32_t k = n;
+    for (; k >= 2; k -= 2) {
+      int32_t x0, x1, t0, t1;
+      __asm__("ldrd %[x0], %[x1], [%[a]], #8\n\t"
+              "smmlar %[t0], %[x0], %[m2], %[x0]\n\t"
+              "smmlar %[t1], %[x1], %[m2], %[x1]\n\t"
+              "add %[x0], %[rc], %[x0], asr #31\n\t"
+              "add %[x1], %[rc], %[x1], asr #31\n\t"
+              "qadd %[t0], %[t0], %[x0]\n\t"
+              "qadd %[t1], %[t1], %[x1]\n\t"
+              "asr %[t0], %[t0], %[e]\n\t"
+              "asr %[t1], %[t1], %[e]\n\t"
+              "ssat %[t0], #8, %[t0]\n\t"
+              "ssat %[t1], #8, %[t1]\n\t"
+              "strb %[t0], [%[o]]\n\t"
+              "strb %[t1], [%[o], %[C]]\n\t"
+              "add %[o], %[o], %[C], lsl #1\n\t"
+              : [x0] "=&r"(x0), [x1] "=&r"(x1), [t0] "=&r"(t0), [t1] "=&r"(t1), [a] "+r"(a),
+                [o] "+r"(o)
+              : [m2] "r"(m2), [rc] "r"(rc), [e] "r"(e), [C] "r"(C)
+              : "memory");
+    }
+    if (k) {
+      int32_t h;
+      __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(*a), "r"(m2));
+      *o = (int8_t)__ssat(__qadd(h, rc + (*a >> 31)) >> e, 8);
+    }
+  } else if (g->fast) {
+    const int32_t m2 = g->m2[ch], rc = g->rc[ch], e = g->e[ch];
+    for (int32_t j = 0; j < n; j++, o += C) {
+      int32_t h;
+      __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(a[j]), "r"(m2));
+      int32_t v = __ssat(__qadd(h, rc + (a[j] >> 31)) >> e, 8);
+      v = v < lo ? lo : v;
+      v = v > hi ? hi : v;
+      *o = (int8_t)v;
+    }
+  } else {
+    for (int32_t j = 0; j < n; j++, o += C) *o = requant(&p->q, a[j], c);
+  }
+}
+
+static int mod3(int32_t v) { return (int)(((v % 3) + 3) % 3); }
+
+/* Channels [0, c4) of a 3x3, dilation 1, stride_w 1 or 2 depthwise convolution (stack:
+ * ring 1.5 KiB + accumulators, weights, constants ~0.7 KiB). */
+__attribute__((noinline)) static void dw3x3_planar(const r50_dwconv_params *p, const int8_t *input, const int8_t *filter,
+                         const int32_t *bias, int8_t *output, int32_t c4) {
+  const int32_t in_h = p->in_h, in_w = p->in_w, C = p->out_c, out_h = p->out_h;
+  const int32_t out_w = p->out_w, sw = p->stride_w;
+  const int32_t seg = sw == 1 ? DW_SEG1 : DW_SEG2;
+  const uint32_t zp4 = (uint32_t)(uint8_t)(int8_t)-p->q.input_offset * 0x01010101u;
+  static dw3_row_fn *const fns[2][3] = {{r50_dw3_s1_k0, r50_dw3_s1_k1, r50_dw3_s1_k2},
+                                        {r50_dw3_s2_k0, r50_dw3_s2_k1, r50_dw3_s2_k2}};
+  dw3_row_fn *const *fn = fns[sw - 1];
+  uint32_t ring[4 * DW_CHS];
+  int32_t wts[4][7], acc[DW_SEG1];
+  dw_group g;
+  for (int32_t b = 0; b < p->batch; b++) {
+    const int8_t *in_b = input + (size_t)b * in_h * in_w * C;
+    for (int32_t c0 = 0; c0 < c4; c0 += 4) {
+      group_setup(p, filter, bias, c0, &g);
+      for (int ch = 0; ch < 4; ch++) {
+        const int8_t *f = filter + c0 + ch;
+        wts[ch][0] = g.init[ch];
+        for (int ky = 0; ky < 3; ky++) {
+          const int32_t w0 = f[(3 * ky) * C], w1 = f[(3 * ky + 1) * C], w2 = f[(3 * ky + 2) * C];
+          wts[ch][1 + 2 * ky] = (int32_t)pkhbt16(w0, w1);
+          wts[ch][2 + 2 * ky] = (int32_t)pkhbt16(w1, w2);
+        }
+      }
+      for (int32_t ox0 = 0; ox0 < out_w; ox0 += seg) {
+        const int32_t n = out_w - ox0 < seg ? out_w - ox0 : seg, pairs = (n + 1) / 2;
+        const int32_t ix0 = ox0 * sw - p->pad_left, ncols = sw == 1 ? 2 * pairs + 2 : 4 * pairs + 2;
+        int32_t have[3] = {INT32_MIN, INT32_MIN, INT32_MIN}; /* input row in each ring slot */
+        for (int32_t oy = 0; oy < out_h; oy++) {
+          const int32_t iy0 = oy * p->stride_h - p->pad_top;
+          for (int32_t ky = 0; ky < 3; ky++) {
+            const int32_t iy = iy0 + ky, sl = mod3(iy);
+            if (have[sl] == iy) continue;
+            have[sl] = iy;
+            const int8_t *row = iy >= 0 && iy < in_h ? in_b + (size_t)iy * in_w * C + c0 : NULL;
+            pack_row(ring + sl * (DW_COLS / 2), row, ix0, ncols, in_w, C, zp4);
+          }
+          dw3_row_fn *const rf = fn[mod3(iy0)];
+          int8_t *o = output + (((size_t)b * out_h + oy) * out_w + ox0) * C + c0;
+          for (int ch = 0; ch < 4; ch++) {
+            rf(ring + ch * DW_CHS, acc, pairs, wts[ch]);
+            requant_line(p, &g, ch, c0 + ch, acc, n, o + ch);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Channels [0, c4) of any other depthwise convolution (filters up to DW_TAPS taps). Not
+ * inlined, so its buffers are not on the stack during dw3x3_planar. */
+__attribute__((noinline)) static void dw_generic(const r50_dwconv_params *p, const int8_t *input,
+                                                 const int8_t *filter, const int32_t *bias,
+                                                 int8_t *output, int32_t c4) {
   const int32_t in_h = p->in_h, in_w = p->in_w, C = p->out_c;
   const int32_t out_h = p->out_h, out_w = p->out_w, fh = p->filter_h, fw = p->filter_w;
   const int32_t sw = p->stride_w, dw = p->dilation_w;
-  const int32_t c4 = fh * fw <= DW_TAPS ? C & ~3 : 0;
-  if (c4 < C) tail_channels(p, input, filter, bias, output, c4);
-  if (c4 == 0 || out_w <= 0) return;
   const int32_t in_row = in_w * C;
   /* output columns whose window is inside horizontally: [oxa, oxb) */
   int32_t oxa = 0, oxb = 0;
@@ -353,6 +598,18 @@ void r50_dwconv2d_s8_dsp(const r50_dwconv_params *p, const int8_t *input, const 
       }
     }
   }
+}
+
+void r50_dwconv2d_s8_dsp(const r50_dwconv_params *p, const int8_t *input, const int8_t *filter,
+                         const int32_t *bias, int8_t *output) {
+  const int32_t C = p->out_c, fh = p->filter_h, fw = p->filter_w;
+  const int32_t c4 = fh * fw <= DW_TAPS ? C & ~3 : 0;
+  if (c4 < C) tail_channels(p, input, filter, bias, output, c4);
+  if (c4 == 0 || p->out_w <= 0) return;
+  if (fh == 3 && fw == 3 && p->dilation_h == 1 && p->dilation_w == 1 && p->stride_w <= 2)
+    dw3x3_planar(p, input, filter, bias, output, c4);
+  else
+    dw_generic(p, input, filter, bias, output, c4);
 }
 
 #else
