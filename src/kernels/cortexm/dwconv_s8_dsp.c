@@ -1,4 +1,11 @@
-/* Cortex-M DSP int8 DEPTHWISE_CONV_2D (see dwconv_s8_dsp.h). */
+/* Cortex-M DSP int8 DEPTHWISE_CONV_2D (see dwconv_s8_dsp.h), depth multiplier 1:
+ *  - 3x3, dilation 1, stride_w 1 or 2 (MobileNetV2's layers; any stride_h, padding, band):
+ *    dw3x3_planar, input rows sign-extended once into int16 planes, SMLAD on tap pairs;
+ *  - other filters up to DW_TAPS taps: dw_generic, SMLABB / SMLATT per 4 channels;
+ *  - the last in_c % 4 channels and larger filters: tail_channels, scalar.
+ * Both vector paths fold the input offset into a per-channel init (bias + off * sum(w),
+ * exact modulo 2^32 like the reference's wrapping sum) and requantize with the exact 32-bit
+ * SMMLAR + QADD form where the multiplier allows (requant_run), else r50_mbqm's. */
 #include "dwconv_s8_dsp.h"
 
 #if defined(R50_CORTEXM_DSP_DWCONV)
@@ -72,7 +79,7 @@ static void tail_channels(const r50_dwconv_params *p, const int8_t *input, const
   }
 }
 
-/* Groups of 4 channels. Per group (and band of output rows), the weights are
+/* dw_generic: groups of 4 channels. Per group (and band of output rows), the weights are
  * sign-extended once onto the stack (per tap: channels 0, 2 and 1, 3 as int16
  * pairs, read back with one LDRD), and the constants derived once: init =
  * bias + input_offset * sum(w) (the input offset folded in: exact modulo 2^32
@@ -90,6 +97,17 @@ typedef struct {
   int32_t m2[4], rc[4], e[4]; /* fast requantization (see requant_run) */
   int fast;               /* all 4 channels take the fast requantization */
 } dw_group;
+
+/* Channel c's fast requantization constants (requant_run: m >= 2^30, 1 <= e <= 23); 0 when
+ * it has none (then r50_mbqm's general form). */
+static int rq_consts(const r50_requant_s8 *q, int32_t c, int32_t *m2, int32_t *rc, int32_t *e) {
+  const int32_t m = q->out_mult[c], sh = -q->out_shift[c];
+  if (m < 0x40000000 || sh < 1 || sh > 23) return 0;
+  *m2 = (int32_t)((uint32_t)m << 1);
+  *e = sh;
+  *rc = (int32_t)((1u << (sh - 1)) + (uint32_t)q->output_offset * (1u << sh));
+  return 1;
+}
 
 static void group_setup(const r50_dwconv_params *p, const int8_t *filter, const int32_t *bias,
                         int32_t c0, dw_group *g) {
@@ -109,15 +127,7 @@ static void group_setup(const r50_dwconv_params *p, const int8_t *filter, const 
     const int32_t c = c0 + ch, bs = bias ? bias[c] : 0;
     g->bias[ch] = bs;
     g->init[ch] = (int32_t)((uint32_t)bs + (uint32_t)off * (uint32_t)sum[ch]);
-    /* Fast requantization (requant_run) when m >= 2^30 and 1 <= e <= 23 */
-    const int32_t m = p->q.out_mult[c], e = -p->q.out_shift[c];
-    if (m >= 0x40000000 && e >= 1 && e <= 23) {
-      g->m2[ch] = (int32_t)((uint32_t)m << 1);
-      g->e[ch] = e;
-      g->rc[ch] = (int32_t)((1u << (e - 1)) + (uint32_t)p->q.output_offset * (1u << e));
-    } else {
-      g->fast = 0;
-    }
+    g->fast &= rq_consts(&p->q, c, &g->m2[ch], &g->rc[ch], &g->e[ch]);
   }
 }
 
@@ -145,7 +155,8 @@ static void group_setup(const r50_dwconv_params *p, const int8_t *filter, const 
   "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                 \
   "smlabb %[a1], %[xo], %[wo], %[a1]\n\t"                 \
   "smlatt %[a3], %[xo], %[wo], %[a3]\n\t"
-#define DW_ROW(o0, o1, o2) DW_T("[%[x]]", o0) DW_T("[%[x], %[C]]", o1) DW_T("[%[x], %[C], lsl #1]", o2)
+#define DW_ROW(o0, o1, o2) \
+  DW_T("[%[x]]", o0) DW_T("[%[x], %[C]]", o1) DW_T("[%[x], %[C], lsl #1]", o2)
 _Static_assert(sizeof(((dw_group *)0)->w) == 200, "init follows the weights at byte 200");
 
 static void run3x3(const int8_t *x, int32_t n, int32_t step, int32_t C, int32_t in_row,
@@ -312,13 +323,71 @@ static void requant_run(const r50_dwconv_params *p, const dw_group *g, const int
 enum { DW_COLS = 66, DW_ROWB = DW_COLS * 2, DW_CHS = 3 * DW_COLS / 2 }; /* ring: 4 x 3 x 132 B */
 enum { DW_SEG1 = 64, DW_SEG2 = 32 }; /* output columns per segment: 2 n + 2, 4 n + 2 <= 66 */
 
-/* Row kernels: r0 plane (the channel's slot 0 at the pixel pair's first column), r1 acc (out),
- * r2 pixel pairs (>= 1), r3 wts {init, W01_0, W12_0, W01_1, W12_1, W01_2, W12_2}. */
+/* Row kernels, one channel: r0 plane (the channel's slot 0 at the segment's first column),
+ * r1 job. They accumulate the segment's pixel pairs into job->acc, then, when job->fast,
+ * requantize the n outputs into job->out, job->out + C, ... (SMMLAR + QADD + SSAT, see
+ * requant_run; 16 instructions per 2 outputs); else the C code requantizes job->acc. */
+typedef struct {
+  int32_t init, w[6];   /* init; W01, W12 of filter rows 0, 1, 2 (byte 0) */
+  int32_t m2, rc, e;    /* fast requantization (byte 28) */
+  int32_t *acc;         /* DW_SEG1 accumulators (byte 40) */
+  int32_t pairs, n;     /* pixel pairs computed, outputs stored (bytes 44, 48) */
+  int8_t *out;          /* the channel's output at the segment's first pixel (byte 52) */
+  int32_t C, fast;      /* bytes 56, 60 */
+} dw3_job;
+_Static_assert(sizeof(dw3_job) == 64, "the assembly's dw3_job offsets");
 #define DW_FN_BEGIN(name)                                                            \
   ".section .text." name ",\"ax\",%progbits\n\t.balign 4\n\t.global " name           \
   "\n\t.type " name ", %function\n\t.thumb_func\n" name ":\n\t"                      \
-  "push {r4-r11, lr}\n\tldm r3, {r3-r9}\n1:\n\t"
-#define DW_FN_END(name) "bne 1b\n\tpop {r4-r11, pc}\n\t.size " name ", .-" name "\n\t"
+  "push {r1, r4-r11, lr}\n\t"                                                        \
+  "ldr r2, [r1, #44]\n\t"                                                            \
+  "ldm r1, {r3-r9}\n\t"   /* r3 init, r4..r9 W01_0, W12_0, W01_1, W12_1, W01_2, W12_2 */ \
+  "ldr r1, [r1, #40]\n\t" /* acc */                                                  \
+  "1:\n\t"
+/* requantize job->n accumulators (r0 = job after the pop of the saved r1) */
+#define DW_FN_END(name)                                                              \
+  "bne 1b\n\t"                                                                       \
+  "ldr r0, [sp]\n\t"                                                                 \
+  "ldr r1, [r0, #60]\n\t"                                                            \
+  "cmp r1, #0\n\t"                                                                   \
+  "beq 4f\n\t"                                                                       \
+  "ldr r1, [r0, #40]\n\t"                                                            \
+  "ldr r2, [r0, #48]\n\t"                                                            \
+  "ldr r3, [r0, #52]\n\t"                                                            \
+  "ldr r4, [r0, #56]\n\t"                                                            \
+  "ldr r5, [r0, #28]\n\t"                                                            \
+  "ldrd r6, r7, [r0, #32]\n\t"                                                       \
+  "subs r2, #2\n\t"                                                                  \
+  "blt 3f\n"                                                                         \
+  "2:\n\t"                                                                           \
+  "ldrd r8, r9, [r1], #8\n\t"                                                        \
+  "smmlar r10, r8, r5, r8\n\t"                                                       \
+  "smmlar r11, r9, r5, r9\n\t"                                                       \
+  "add r8, r6, r8, asr #31\n\t"                                                      \
+  "add r9, r6, r9, asr #31\n\t"                                                      \
+  "qadd r10, r10, r8\n\t"                                                            \
+  "qadd r11, r11, r9\n\t"                                                            \
+  "asr r10, r10, r7\n\t"                                                             \
+  "asr r11, r11, r7\n\t"                                                             \
+  "ssat r10, #8, r10\n\t"                                                            \
+  "ssat r11, #8, r11\n\t"                                                            \
+  "strb r10, [r3]\n\t"                                                               \
+  "strb r11, [r3, r4]\n\t"                                                           \
+  "add r3, r3, r4, lsl #1\n\t"                                                       \
+  "subs r2, #2\n\t"                                                                  \
+  "bge 2b\n"                                                                         \
+  "3:\n\t"                                                                           \
+  "cmn r2, #1\n\t" /* one output left */                                            \
+  "bne 4f\n\t"                                                                       \
+  "ldr r8, [r1]\n\t"                                                                 \
+  "smmlar r10, r8, r5, r8\n\t"                                                       \
+  "add r8, r6, r8, asr #31\n\t"                                                      \
+  "qadd r10, r10, r8\n\t"                                                            \
+  "asr r10, r10, r7\n\t"                                                             \
+  "ssat r10, #8, r10\n\t"                                                            \
+  "strb r10, [r3]\n"                                                                 \
+  "4:\n\t"                                                                           \
+  "pop {r1, r4-r11, pc}\n\t.size " name ", .-" name "\n\t"
 /* one filter row for the pixel pair: accumulators r12 / lr from A0 / A1 (r3 = init first) */
 #define DW_S1_ROW(O, W01, W12, A0, A1)                                               \
   "ldrd r10, r11, [r0, #" O "]\n\t"                                                  \
@@ -346,6 +415,14 @@ enum { DW_SEG1 = 64, DW_SEG2 = 32 }; /* output columns per segment: 2 n + 2, 4 n
   DW_S2_ROW(O2, P2, "r8", "r9", "r12", "lr")                                         \
   "adds r0, #8\n\tstrd r12, lr, [r1], #8\n\tsubs r2, #1\n\t" DW_FN_END(name)
 /* rotation k: filter row ky is ring slot (k + ky) % 3, at byte slot * 132 */
+/* the 4 channels of the group in one call (planes 396 B, jobs 64 B apart), each job fast */
+#define DW_X4_FN(name, one)                                                          \
+  ".section .text." name ",\"ax\",%progbits\n\t.balign 4\n\t.global " name           \
+  "\n\t.type " name ", %function\n\t.thumb_func\n" name ":\n\t"                      \
+  "push {r4, r5, r6, lr}\n\tmov r4, r0\n\tmov r5, r1\n\tmovs r6, #4\n"              \
+  "1:\n\tmov r0, r4\n\tmov r1, r5\n\tbl " one "\n\t"                                 \
+  "add r4, r4, #396\n\tadds r5, #64\n\tsubs r6, #1\n\tbne 1b\n\t"                     \
+  "pop {r4, r5, r6, pc}\n\t.size " name ", .-" name "\n\t"
 __asm__(".syntax unified\n\t.thumb\n\t"
         DW_S1_FN("r50_dw3_s1_k0", "0", "132", "264")
         DW_S1_FN("r50_dw3_s1_k1", "132", "264", "0")
@@ -353,11 +430,18 @@ __asm__(".syntax unified\n\t.thumb\n\t"
         DW_S2_FN("r50_dw3_s2_k0", "0", "132", "264", "8", "140", "272")
         DW_S2_FN("r50_dw3_s2_k1", "132", "264", "0", "140", "272", "8")
         DW_S2_FN("r50_dw3_s2_k2", "264", "0", "132", "272", "8", "140")
+        DW_X4_FN("r50_dw3_s1_k0_x4", "r50_dw3_s1_k0")
+        DW_X4_FN("r50_dw3_s1_k1_x4", "r50_dw3_s1_k1")
+        DW_X4_FN("r50_dw3_s1_k2_x4", "r50_dw3_s1_k2")
+        DW_X4_FN("r50_dw3_s2_k0_x4", "r50_dw3_s2_k0")
+        DW_X4_FN("r50_dw3_s2_k1_x4", "r50_dw3_s2_k1")
+        DW_X4_FN("r50_dw3_s2_k2_x4", "r50_dw3_s2_k2")
         ".text\n\t");
 _Static_assert(DW_ROWB == 132, "the assembly's row offsets are 0, 132, 264");
-typedef void dw3_row_fn(const uint32_t *plane, int32_t *acc, int32_t pairs, const int32_t *wts);
+typedef void dw3_row_fn(const uint32_t *plane, const dw3_job *job);
 dw3_row_fn r50_dw3_s1_k0, r50_dw3_s1_k1, r50_dw3_s1_k2, r50_dw3_s2_k0, r50_dw3_s2_k1,
-    r50_dw3_s2_k2;
+    r50_dw3_s2_k2, r50_dw3_s1_k0_x4, r50_dw3_s1_k1_x4, r50_dw3_s1_k2_x4, r50_dw3_s2_k0_x4,
+    r50_dw3_s2_k1_x4, r50_dw3_s2_k2_x4;
 
 static inline uint32_t pkhbt16(int32_t lo, int32_t hi) { /* [lo.bottom, hi.bottom] */
   uint32_t r;
@@ -379,107 +463,85 @@ static inline void pack_pair(uint32_t *q, uint32_t u0, uint32_t u1) {
   q[3 * DW_CHS] = pkhtb16(o1, o0); /* channel 3 */
 }
 
+/* Column k of the slot from the 4-channel word u (halfword stores). */
+static inline void pack_one(uint32_t *d, int32_t k, uint32_t u) {
+  const int32_t e = sxtb16_lo(u), o = sxtb16_hi(u);
+  const uint16_t v[4] = {(uint16_t)e, (uint16_t)o, (uint16_t)((uint32_t)e >> 16),
+                         (uint16_t)((uint32_t)o >> 16)};
+  for (int ch = 0; ch < 4; ch++) memcpy((char *)(d + ch * DW_CHS) + 2 * k, &v[ch], 2);
+}
+
 /* Input row `row` (channel c0 of image column 0, or NULL: outside the image) into a ring
  * slot (d[ch * DW_CHS + i]: channel ch, columns 2i, 2i + 1), image columns ix0 ..
- * ix0 + ncols - 1 (ncols even); columns outside [0, in_w) as the zero point. Column pairs
- * inside the image: 18 instructions per 8 values (inline assembly). */
+ * ix0 + ncols - 1 (ncols even). Only the columns inside the image are written: the others
+ * keep the zero point of the segment's fill; a row outside the image is all zero point
+ * (zp2: two int16 zero points). Column pairs: 18 instructions per 8 values (assembly). */
 static void pack_row(uint32_t *d, const int8_t *row, int32_t ix0, int32_t ncols, int32_t in_w,
-                     int32_t C, uint32_t zp4) {
-  int32_t ka = 0, kb = 0; /* even k in [ka, kb): columns k and k + 1 both inside */
-  if (row) {
-    ka = ix0 >= 0 ? 0 : (-ix0 + 1) & ~1;
-    kb = (in_w - ix0) & ~1;
-    if (kb > ncols) kb = ncols;
-    if (kb < ka) kb = ka;
+                     int32_t C, uint32_t zp2) {
+  if (!row) {
+    for (int ch = 0; ch < 4; ch++)
+      for (int32_t i = 0; i < ncols / 2; i++) d[ch * DW_CHS + i] = zp2;
+    return;
   }
-  for (int32_t k = 0; k < ncols; k += 2) {
-    if (k == ka && kb > ka) {
-      const int8_t *x = row + (ptrdiff_t)(ix0 + k) * C;
-      uint32_t *q = d + k / 2;
-      int32_t n = (kb - ka) / 2;
-      uint32_t u0, u1, e0, e1, t;
-      __asm__ volatile(
-          "1:\n\t"
-          "ldr %[u0], [%[x]]\n\t"
-          "ldr %[u1], [%[x], %[C]]\n\t"
-          "add %[x], %[x], %[C], lsl #1\n\t"
-          "sxtb16 %[e0], %[u0]\n\t"
-          "sxtb16 %[e1], %[u1]\n\t"
-          "sxtb16 %[u0], %[u0], ror #8\n\t"
-          "sxtb16 %[u1], %[u1], ror #8\n\t"
-          "pkhbt %[t], %[e0], %[e1], lsl #16\n\t"
-          "str %[t], [%[q]]\n\t"
-          "pkhtb %[t], %[e1], %[e0], asr #16\n\t"
-          "str %[t], [%[q], #792]\n\t"
-          "pkhbt %[t], %[u0], %[u1], lsl #16\n\t"
-          "str %[t], [%[q], #396]\n\t"
-          "pkhtb %[t], %[u1], %[u0], asr #16\n\t"
-          "str %[t], [%[q], #1188]\n\t"
-          "add %[q], %[q], #4\n\t"
-          "subs %[n], %[n], #1\n\t"
-          "bne 1b\n\t"
-          : [u0] "=&r"(u0), [u1] "=&r"(u1), [e0] "=&r"(e0), [e1] "=&r"(e1), [t] "=&r"(t),
-            [x] "+r"(x), [q] "+r"(q), [n] "+r"(n)
-          : [C] "r"(C)
-          : "memory", "cc");
-      k = kb - 2;
-      continue;
-    }
-    const int32_t ix = ix0 + k;
-    uint32_t u0 = zp4, u1 = zp4;
-    if (row && ix >= 0 && ix < in_w) u0 = ld32(row + (ptrdiff_t)ix * C);
-    if (row && ix + 1 >= 0 && ix + 1 < in_w) u1 = ld32(row + (ptrdiff_t)(ix + 1) * C);
-    pack_pair(d + k / 2, u0, u1);
+  int32_t ka = ix0 >= 0 ? 0 : -ix0, kb = in_w - ix0 < ncols ? in_w - ix0 : ncols;
+  if (kb <= ka) return;
+  if (ka & 1) {
+    pack_one(d, ka, ld32(row + (ptrdiff_t)(ix0 + ka) * C));
+    ka++;
   }
+  if ((kb - ka) & 1) {
+    kb--;
+    pack_one(d, kb, ld32(row + (ptrdiff_t)(ix0 + kb) * C));
+  }
+  if (kb == ka) return;
+  const int8_t *x = row + (ptrdiff_t)(ix0 + ka) * C;
+  uint32_t *q = d + ka / 2;
+  int32_t n = (kb - ka) / 2;
+  uint32_t u0, u1, e0, e1, t;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldr %[u0], [%[x]]\n\t"
+      "ldr %[u1], [%[x], %[C]]\n\t"
+      "add %[x], %[x], %[C], lsl #1\n\t"
+      "sxtb16 %[e0], %[u0]\n\t"
+      "sxtb16 %[e1], %[u1]\n\t"
+      "sxtb16 %[u0], %[u0], ror #8\n\t"
+      "sxtb16 %[u1], %[u1], ror #8\n\t"
+      "pkhbt %[t], %[e0], %[e1], lsl #16\n\t"
+      "str %[t], [%[q]]\n\t"
+      "pkhtb %[t], %[e1], %[e0], asr #16\n\t"
+      "str %[t], [%[q], #792]\n\t"
+      "pkhbt %[t], %[u0], %[u1], lsl #16\n\t"
+      "str %[t], [%[q], #396]\n\t"
+      "pkhtb %[t], %[u1], %[u0], asr #16\n\t"
+      "str %[t], [%[q], #1188]\n\t"
+      "add %[q], %[q], #4\n\t"
+      "subs %[n], %[n], #1\n\t"
+      "bne 1b\n\t"
+      : [u0] "=&r"(u0), [u1] "=&r"(u1), [e0] "=&r"(e0), [e1] "=&r"(e1), [t] "=&r"(t),
+        [x] "+r"(x), [q] "+r"(q), [n] "+r"(n)
+      : [C] "r"(C)
+      : "memory", "cc");
 }
 _Static_assert(DW_CHS * 4 == 396, "pack_row's assembly stores the channel planes 396 B apart");
 
-/* Requantize n accumulators of one channel (contiguous) into o, o + C, ... (fast form: see
- * requant_run). */
-static void requant_line(const r50_dwconv_params *p, const dw_group *g, int ch, int32_t c,
+/* Requantize n accumulators of one channel (contiguous) into o, o + C, ... when the row
+ * kernel did not (narrow activation range, or a channel without the fast form: fast = 0). */
+static void requant_line(const r50_dwconv_params *p, const dw3_job *j, int fast, int32_t c,
                          const int32_t *a, int32_t n, int8_t *o) {
   const int32_t C = p->out_c, lo = p->q.act_min, hi = p->q.act_max;
-  if (g->fast && lo <= -128 && hi >= 127) { /* SSAT is the whole clamp */
-    const int32_t m2 = g->m2[ch], rc = g->rc[ch], e = g->e[ch];
-    int32_t k = n;
-    for (; k >= 2; k -= 2) {
-      int32_t x0, x1, t0, t1;
-      __asm__("ldrd %[x0], %[x1], [%[a]], #8\n\t"
-              "smmlar %[t0], %[x0], %[m2], %[x0]\n\t"
-              "smmlar %[t1], %[x1], %[m2], %[x1]\n\t"
-              "add %[x0], %[rc], %[x0], asr #31\n\t"
-              "add %[x1], %[rc], %[x1], asr #31\n\t"
-              "qadd %[t0], %[t0], %[x0]\n\t"
-              "qadd %[t1], %[t1], %[x1]\n\t"
-              "asr %[t0], %[t0], %[e]\n\t"
-              "asr %[t1], %[t1], %[e]\n\t"
-              "ssat %[t0], #8, %[t0]\n\t"
-              "ssat %[t1], #8, %[t1]\n\t"
-              "strb %[t0], [%[o]]\n\t"
-              "strb %[t1], [%[o], %[C]]\n\t"
-              "add %[o], %[o], %[C], lsl #1\n\t"
-              : [x0] "=&r"(x0), [x1] "=&r"(x1), [t0] "=&r"(t0), [t1] "=&r"(t1), [a] "+r"(a),
-                [o] "+r"(o)
-              : [m2] "r"(m2), [rc] "r"(rc), [e] "r"(e), [C] "r"(C)
-              : "memory");
-    }
-    if (k) {
+  if (fast) {
+    const int32_t m2 = j->m2, rc = j->rc, e = j->e;
+    for (int32_t i = 0; i < n; i++, o += C) {
       int32_t h;
-      __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(*a), "r"(m2));
-      *o = (int8_t)__ssat(__qadd(h, rc + (*a >> 31)) >> e, 8);
-    }
-  } else if (g->fast) {
-    const int32_t m2 = g->m2[ch], rc = g->rc[ch], e = g->e[ch];
-    for (int32_t j = 0; j < n; j++, o += C) {
-      int32_t h;
-      __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(a[j]), "r"(m2));
-      int32_t v = __ssat(__qadd(h, rc + (a[j] >> 31)) >> e, 8);
+      __asm__("smmlar %0, %1, %2, %1" : "=r"(h) : "r"(a[i]), "r"(m2));
+      int32_t v = __ssat(__qadd(h, rc + (a[i] >> 31)) >> e, 8);
       v = v < lo ? lo : v;
       v = v > hi ? hi : v;
       *o = (int8_t)v;
     }
   } else {
-    for (int32_t j = 0; j < n; j++, o += C) *o = requant(&p->q, a[j], c);
+    for (int32_t i = 0; i < n; i++, o += C) *o = requant(&p->q, a[i], c);
   }
 }
 
@@ -487,35 +549,61 @@ static int mod3(int32_t v) { return (int)(((v % 3) + 3) % 3); }
 
 /* Channels [0, c4) of a 3x3, dilation 1, stride_w 1 or 2 depthwise convolution (stack:
  * ring 1.5 KiB + accumulators, weights, constants ~0.7 KiB). */
-__attribute__((noinline)) static void dw3x3_planar(const r50_dwconv_params *p, const int8_t *input, const int8_t *filter,
-                         const int32_t *bias, int8_t *output, int32_t c4) {
+__attribute__((noinline)) static void dw3x3_planar(const r50_dwconv_params *p,
+                                                   const int8_t *input, const int8_t *filter,
+                                                   const int32_t *bias, int8_t *output,
+                                                   int32_t c4) {
   const int32_t in_h = p->in_h, in_w = p->in_w, C = p->out_c, out_h = p->out_h;
   const int32_t out_w = p->out_w, sw = p->stride_w;
   const int32_t seg = sw == 1 ? DW_SEG1 : DW_SEG2;
   const uint32_t zp4 = (uint32_t)(uint8_t)(int8_t)-p->q.input_offset * 0x01010101u;
+  const uint32_t zp2 = (uint32_t)sxtb16_lo(zp4); /* two int16 zero points */
   static dw3_row_fn *const fns[2][3] = {{r50_dw3_s1_k0, r50_dw3_s1_k1, r50_dw3_s1_k2},
                                         {r50_dw3_s2_k0, r50_dw3_s2_k1, r50_dw3_s2_k2}};
-  dw3_row_fn *const *fn = fns[sw - 1];
+  static dw3_row_fn *const fns4[2][3] = {
+      {r50_dw3_s1_k0_x4, r50_dw3_s1_k1_x4, r50_dw3_s1_k2_x4},
+      {r50_dw3_s2_k0_x4, r50_dw3_s2_k1_x4, r50_dw3_s2_k2_x4}};
+  dw3_row_fn *const *fn = fns[sw - 1], *const *fn4 = fns4[sw - 1];
   uint32_t ring[4 * DW_CHS];
-  int32_t wts[4][7], acc[DW_SEG1];
-  dw_group g;
+  int32_t acc[DW_SEG1];
+  dw3_job job[4];
+  int rq[4]; /* the channel has the fast requantization */
+  const int full = p->q.act_min <= -128 && p->q.act_max >= 127; /* SSAT is the whole clamp */
   for (int32_t b = 0; b < p->batch; b++) {
     const int8_t *in_b = input + (size_t)b * in_h * in_w * C;
     for (int32_t c0 = 0; c0 < c4; c0 += 4) {
-      group_setup(p, filter, bias, c0, &g);
+      int fast4 = full; /* all 4 requantized by the row kernels */
       for (int ch = 0; ch < 4; ch++) {
-        const int8_t *f = filter + c0 + ch;
-        wts[ch][0] = g.init[ch];
+        const int32_t c = c0 + ch;
+        const int8_t *f = filter + c;
+        dw3_job *j = &job[ch];
+        int32_t sum = 0;
         for (int ky = 0; ky < 3; ky++) {
           const int32_t w0 = f[(3 * ky) * C], w1 = f[(3 * ky + 1) * C], w2 = f[(3 * ky + 2) * C];
-          wts[ch][1 + 2 * ky] = (int32_t)pkhbt16(w0, w1);
-          wts[ch][2 + 2 * ky] = (int32_t)pkhbt16(w1, w2);
+          j->w[2 * ky] = (int32_t)pkhbt16(w0, w1);
+          j->w[2 * ky + 1] = (int32_t)pkhbt16(w1, w2);
+          sum += w0 + w1 + w2;
         }
+        /* bias + off * sum(w), wrapping like the reference's int32 sum */
+        j->init = (int32_t)((bias ? (uint32_t)bias[c] : 0u) +
+                            (uint32_t)p->q.input_offset * (uint32_t)sum);
+        rq[ch] = rq_consts(&p->q, c, &j->m2, &j->rc, &j->e);
+        j->acc = acc;
+        j->C = C;
+        j->fast = rq[ch] && full;
+        fast4 &= j->fast;
       }
       for (int32_t ox0 = 0; ox0 < out_w; ox0 += seg) {
         const int32_t n = out_w - ox0 < seg ? out_w - ox0 : seg, pairs = (n + 1) / 2;
-        const int32_t ix0 = ox0 * sw - p->pad_left, ncols = sw == 1 ? 2 * pairs + 2 : 4 * pairs + 2;
+        for (int ch = 0; ch < 4; ch++) {
+          job[ch].pairs = pairs;
+          job[ch].n = n;
+        }
+        const int32_t ix0 = ox0 * sw - p->pad_left;
+        const int32_t ncols = sw == 1 ? 2 * pairs + 2 : 4 * pairs + 2; /* columns read */
         int32_t have[3] = {INT32_MIN, INT32_MIN, INT32_MIN}; /* input row in each ring slot */
+        for (int i = 0; i < 4 * 3; i++) /* padding columns: the zero point (pack_row) */
+          for (int32_t k = 0; k < ncols / 2; k++) ring[i * (DW_COLS / 2) + k] = zp2;
         for (int32_t oy = 0; oy < out_h; oy++) {
           const int32_t iy0 = oy * p->stride_h - p->pad_top;
           for (int32_t ky = 0; ky < 3; ky++) {
@@ -523,13 +611,18 @@ __attribute__((noinline)) static void dw3x3_planar(const r50_dwconv_params *p, c
             if (have[sl] == iy) continue;
             have[sl] = iy;
             const int8_t *row = iy >= 0 && iy < in_h ? in_b + (size_t)iy * in_w * C + c0 : NULL;
-            pack_row(ring + sl * (DW_COLS / 2), row, ix0, ncols, in_w, C, zp4);
+            pack_row(ring + sl * (DW_COLS / 2), row, ix0, ncols, in_w, C, zp2);
           }
-          dw3_row_fn *const rf = fn[mod3(iy0)];
           int8_t *o = output + (((size_t)b * out_h + oy) * out_w + ox0) * C + c0;
-          for (int ch = 0; ch < 4; ch++) {
-            rf(ring + ch * DW_CHS, acc, pairs, wts[ch]);
-            requant_line(p, &g, ch, c0 + ch, acc, n, o + ch);
+          for (int ch = 0; ch < 4; ch++) job[ch].out = o + ch;
+          if (fast4) {
+            fn4[mod3(iy0)](ring, job);
+          } else {
+            dw3_row_fn *const rf = fn[mod3(iy0)];
+            for (int ch = 0; ch < 4; ch++) {
+              rf(ring + ch * DW_CHS, &job[ch]);
+              if (!job[ch].fast) requant_line(p, &job[ch], rq[ch], c0 + ch, acc, n, o + ch);
+            }
           }
         }
       }
