@@ -54,10 +54,10 @@ static int32_t rnd_range(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() %
 static int g_cases, g_fail;
 
 /* Half the conv / FC cases run a random tiling instead of prepare's (the kernels take any):
- * channel blocks of 2..64, K chunks of 16..256 bytes, pixel blocks of 3..96. */
+ * channel blocks of 2..64, K chunks of 16..256 bytes, pixel blocks of 3..192. */
 static void random_tiling(int32_t out_c, int32_t K, int64_t npix, r50_conv_dsp_tiling *t) {
   static const int32_t cbs[] = {2, 4, 6, 16, 32, 64}, kws[] = {16, 32, 48, 64, 128, 256};
-  static const int32_t npbs[] = {3, 6, 12, 48, 96};
+  static const int32_t npbs[] = {3, 6, 12, 48, 192};
   if (rnd() & 1)
     r50_conv_dsp_tiling_of(out_c, K, npix, cbs[rnd() % 6], kws[rnd() % 6], npbs[rnd() % 5], t);
 }

@@ -38,7 +38,7 @@
 enum {
   R50_DSP_CB_MAX = 64,   /* output channels per block */
   R50_DSP_KW_MAX = 256,  /* bytes of K (= fh * fw * in_c) per chunk */
-  R50_DSP_NPB_MAX = 96,  /* pixels per block when K takes several chunks */
+  R50_DSP_NPB_MAX = 192, /* pixels per block when K takes several chunks */
   R50_DSP_SCRATCH_MIN = 8192,
   R50_DSP_SCRATCH_DIV = 1,
   R50_DSP_BAND_SCRATCH = 16384
