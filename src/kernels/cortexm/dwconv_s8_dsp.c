@@ -343,23 +343,11 @@ _Static_assert(sizeof(dw3_job) == 64, "the assembly's dw3_job offsets");
   "ldr r2, [r1, #44]\n\t"                                                            \
   "ldm r1, {r3-r9}\n\t"   /* r3 init, r4..r9 W01_0, W12_0, W01_1, W12_1, W01_2, W12_2 */ \
   "ldr r1, [r1, #40]\n\t" /* acc */                                                  \
-  "1:\n\t"
-/* requantize job->n accumulators (r0 = job after the pop of the saved r1) */
-#define DW_FN_END(name)                                                              \
-  "bne 1b\n\t"                                                                       \
-  "ldr r0, [sp]\n\t"                                                                 \
-  "ldr r1, [r0, #60]\n\t"                                                            \
-  "cmp r1, #0\n\t"                                                                   \
-  "beq 4f\n\t"                                                                       \
-  "ldr r1, [r0, #40]\n\t"                                                            \
-  "ldr r2, [r0, #48]\n\t"                                                            \
-  "ldr r3, [r0, #52]\n\t"                                                            \
-  "ldr r4, [r0, #56]\n\t"                                                            \
-  "ldr r5, [r0, #28]\n\t"                                                            \
-  "ldrd r6, r7, [r0, #32]\n\t"                                                       \
   "subs r2, #2\n\t"                                                                  \
-  "blt 3f\n"                                                                         \
-  "2:\n\t"                                                                           \
+  "blt 5f\n"                                                                         \
+  "1:\n\t"
+/* two outputs: r8 / r9 from [r1], to [r3], [r3 + C] */
+#define DW_RQ2                                                                       \
   "ldrd r8, r9, [r1], #8\n\t"                                                        \
   "smmlar r10, r8, r5, r8\n\t"                                                       \
   "smmlar r11, r9, r5, r9\n\t"                                                       \
@@ -373,11 +361,32 @@ _Static_assert(sizeof(dw3_job) == 64, "the assembly's dw3_job offsets");
   "ssat r11, #8, r11\n\t"                                                            \
   "strb r10, [r3]\n\t"                                                               \
   "strb r11, [r3, r4]\n\t"                                                           \
-  "add r3, r3, r4, lsl #1\n\t"                                                       \
-  "subs r2, #2\n\t"                                                                  \
+  "add r3, r3, r4, lsl #1\n\t"
+/* requantize job->n accumulators when job->fast (the job pointer saved at [sp]): 4 outputs
+ * per loop trip (30 instructions), then 2, then 1 */
+#define DW_FN_END(name)                                                              \
+  "ldr r0, [sp]\n\t"                                                                 \
+  "ldr r1, [r0, #60]\n\t"                                                            \
+  "cmp r1, #0\n\t"                                                                   \
+  "beq 4f\n\t"                                                                       \
+  "ldr r1, [r0, #40]\n\t"                                                            \
+  "ldr r2, [r0, #48]\n\t"                                                            \
+  "ldr r3, [r0, #52]\n\t"                                                            \
+  "ldr r4, [r0, #56]\n\t"                                                            \
+  "ldr r5, [r0, #28]\n\t"                                                            \
+  "ldrd r6, r7, [r0, #32]\n\t"                                                       \
+  "subs r2, #4\n\t"                                                                  \
+  "blt 7f\n"                                                                         \
+  "2:\n\t" DW_RQ2 DW_RQ2                                                             \
+  "subs r2, #4\n\t"                                                                  \
   "bge 2b\n"                                                                         \
+  "7:\n\t"                                                                           \
+  "adds r2, #4\n\t" /* 0..3 left */                                                  \
+  "cmp r2, #2\n\t"                                                                   \
+  "blt 3f\n\t" DW_RQ2                                                                \
+  "subs r2, #2\n"                                                                    \
   "3:\n\t"                                                                           \
-  "cmn r2, #1\n\t" /* one output left */                                            \
+  "cmp r2, #1\n\t"                                                                   \
   "bne 4f\n\t"                                                                       \
   "ldr r8, [r1]\n\t"                                                                 \
   "smmlar r10, r8, r5, r8\n\t"                                                       \
@@ -402,18 +411,29 @@ _Static_assert(sizeof(dw3_job) == 64, "the assembly's dw3_job offsets");
   "smlad lr, r11, " W01 ", " A1 "\n\t"                                               \
   "ldr r10, [r0, #" O8 "]\n\t"                                                       \
   "smlabt lr, r10, " W12 ", lr\n\t"
-#define DW_S1_FN(name, O0, O1, O2)                                                   \
-  DW_FN_BEGIN(name)                                                                  \
+/* a pixel pair: filter rows at byte offsets O0, O1, O2 from r0 */
+#define DW_S1_PAIR(O0, O1, O2)                                                       \
   DW_S1_ROW(O0, "r4", "r5", "r3", "r3")                                              \
   DW_S1_ROW(O1, "r6", "r7", "r12", "lr")                                             \
   DW_S1_ROW(O2, "r8", "r9", "r12", "lr")                                             \
-  "adds r0, #4\n\tstrd r12, lr, [r1], #8\n\tsubs r2, #1\n\t" DW_FN_END(name)
-#define DW_S2_FN(name, O0, O1, O2, P0, P1, P2)                                       \
-  DW_FN_BEGIN(name)                                                                  \
+  "strd r12, lr, [r1], #8\n\t"
+#define DW_S2_PAIR(O0, O1, O2, P0, P1, P2)                                           \
   DW_S2_ROW(O0, P0, "r4", "r5", "r3", "r3")                                          \
   DW_S2_ROW(O1, P1, "r6", "r7", "r12", "lr")                                         \
   DW_S2_ROW(O2, P2, "r8", "r9", "r12", "lr")                                         \
-  "adds r0, #8\n\tstrd r12, lr, [r1], #8\n\tsubs r2, #1\n\t" DW_FN_END(name)
+  "strd r12, lr, [r1], #8\n\t"
+/* 2 pixel pairs per loop trip (35 instructions for 36 MACs at stride 1), then an odd pair;
+ * Q*: the second pair's offsets (stride 1: + 4 bytes, stride 2: + 8) */
+#define DW_S1_FN(name, O0, O1, O2, Q0, Q1, Q2)                                       \
+  DW_FN_BEGIN(name)                                                                  \
+  DW_S1_PAIR(O0, O1, O2) DW_S1_PAIR(Q0, Q1, Q2)                                      \
+  "adds r0, #8\n\tsubs r2, #2\n\tbge 1b\n5:\n\tadds r2, #2\n\tbeq 6f\n\t"            \
+  DW_S1_PAIR(O0, O1, O2) "6:\n\t" DW_FN_END(name)
+#define DW_S2_FN(name, O0, O1, O2, P0, P1, P2, Q0, Q1, Q2, R0, R1, R2)               \
+  DW_FN_BEGIN(name)                                                                  \
+  DW_S2_PAIR(O0, O1, O2, P0, P1, P2) DW_S2_PAIR(Q0, Q1, Q2, R0, R1, R2)              \
+  "adds r0, #16\n\tsubs r2, #2\n\tbge 1b\n5:\n\tadds r2, #2\n\tbeq 6f\n\t"           \
+  DW_S2_PAIR(O0, O1, O2, P0, P1, P2) "6:\n\t" DW_FN_END(name)
 /* rotation k: filter row ky is ring slot (k + ky) % 3, at byte slot * 132 */
 /* the 4 channels of the group in one call (planes 396 B, jobs 64 B apart), each job fast */
 #define DW_X4_FN(name, one)                                                          \
@@ -424,12 +444,15 @@ _Static_assert(sizeof(dw3_job) == 64, "the assembly's dw3_job offsets");
   "add r4, r4, #396\n\tadds r5, #64\n\tsubs r6, #1\n\tbne 1b\n\t"                     \
   "pop {r4, r5, r6, pc}\n\t.size " name ", .-" name "\n\t"
 __asm__(".syntax unified\n\t.thumb\n\t"
-        DW_S1_FN("r50_dw3_s1_k0", "0", "132", "264")
-        DW_S1_FN("r50_dw3_s1_k1", "132", "264", "0")
-        DW_S1_FN("r50_dw3_s1_k2", "264", "0", "132")
-        DW_S2_FN("r50_dw3_s2_k0", "0", "132", "264", "8", "140", "272")
-        DW_S2_FN("r50_dw3_s2_k1", "132", "264", "0", "140", "272", "8")
-        DW_S2_FN("r50_dw3_s2_k2", "264", "0", "132", "272", "8", "140")
+        DW_S1_FN("r50_dw3_s1_k0", "0", "132", "264", "4", "136", "268")
+        DW_S1_FN("r50_dw3_s1_k1", "132", "264", "0", "136", "268", "4")
+        DW_S1_FN("r50_dw3_s1_k2", "264", "0", "132", "268", "4", "136")
+        DW_S2_FN("r50_dw3_s2_k0", "0", "132", "264", "8", "140", "272",
+                 "8", "140", "272", "16", "148", "280")
+        DW_S2_FN("r50_dw3_s2_k1", "132", "264", "0", "140", "272", "8",
+                 "140", "272", "8", "148", "280", "16")
+        DW_S2_FN("r50_dw3_s2_k2", "264", "0", "132", "272", "8", "140",
+                 "272", "8", "140", "280", "16", "148")
         DW_X4_FN("r50_dw3_s1_k0_x4", "r50_dw3_s1_k0")
         DW_X4_FN("r50_dw3_s1_k1_x4", "r50_dw3_s1_k1")
         DW_X4_FN("r50_dw3_s1_k2_x4", "r50_dw3_s1_k2")
