@@ -120,6 +120,11 @@ typedef struct {
 #define R50_OPT_CORTEXM 4u      /* plan for the Cortex-M DSP kernels: CONV_2D / FULLY_CONNECTED
                                    declare their int16 scratch (r50 codegen and the generated
                                    NAME_init set it, so the host's plan is the device's) */
+#define R50_OPT_PIPELINE 8u     /* planner: also plan the streamed region's two-thread pipeline
+                                   (src/runtime/stream.h: its back half's scratch and deeper
+                                   windows; ResNet50V2 224 at avx512vnni +63 KB); invokes whose
+                                   runner has 2 threads then run the two halves side by side
+                                   instead of splitting every row band across the threads */
 typedef struct {
   r50_limits limits;
   uint32_t flags;           /* R50_OPT_* */

@@ -4,7 +4,7 @@
  * mismatch names the first op that disagrees.
  * Runs once per ISA level the CPU supports (ref, avx2, avx512vnni / neon, neondot;
  * R50_GOLDEN_ISA=NAME: one),
- * then the best level with 2 threads.
+ * then the best level with 2 threads (also with the pipelined streamed region).
  * Env R50_GOLDEN_MAX (default: all) caps the inputs per model (sanitizer builds). */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -143,7 +143,9 @@ static void run_model_dir(const char *gdir, const char *name, long max_inputs, u
               CHECK_MSG(lc.compared > 0, "%s/%s: no layer compared", name, stem);
           }
           printf("%-32s %-14s %s%s%s\n", name, stem, same ? "bit-exact" : "DIFFERS",
-                 (flags & R50_OPT_NO_INPLACE) ? " [planner: no in-place, no streaming]" : "",
+                 (flags & R50_OPT_NO_INPLACE)  ? " [planner: no in-place, no streaming]"
+                 : (flags & R50_OPT_PIPELINE) ? " [planner: two-thread pipeline]"
+                                              : "",
                  with_layers ? (lc.first_bad < 0 ? " (every layer bit-exact)" : " (layer mismatch)")
                              : "");
         }
@@ -193,6 +195,8 @@ int main(int argc, char **argv) {
       run_model_dir(gdir, de->d_name, max_inputs, 0);
       /* Golden outputs must not depend on planner options. */
       run_model_dir(gdir, de->d_name, 1, R50_OPT_NO_INPLACE | R50_OPT_NO_STREAM);
+      /* 2 threads: the streamed region as a two-thread pipeline, every input */
+      if (threads == 2) run_model_dir(gdir, de->d_name, max_inputs, R50_OPT_PIPELINE);
       models++;
     }
     if (d) closedir(d);

@@ -41,8 +41,8 @@ static void check_model(const char *name, uint32_t flags, size_t max_act, size_t
     const size_t act = r50_model_activation_bytes(m);
     void *work = malloc(r50_plan_graph_bytes(g->n_tensors, g->n_ops));
     r50_graph_plan plan;
-    r50_plan_region rg = {0, 0, NULL};
-    r50_model_plan_region(m, &rg.a, &rg.b, &rg.bytes);
+    r50_plan_region rg = {0, 0, 0, NULL};
+    r50_model_plan_region(m, &rg);
     r50_plan_graph(g, r50_model_scratch_sizes(m), r50_model_plan_flags(m), &rg, work, &plan);
     CHECK(plan.peak == act);
     /* per-tensor lifetimes (not per buffer) */
@@ -87,11 +87,19 @@ static void check_model(const char *name, uint32_t flags, size_t max_act, size_t
       if (so < 0) continue;
       size_t sb = r50_model_scratch_sizes(m)[o];
       CHECK((uint64_t)so + sb <= act);
-      /* region ops share one scratch buffer, live across the region */
+      /* region ops share one scratch buffer, live across the region; with a
+       * pipeline split, ops [split, b) share op split's, live as long */
       const int in_region = o >= rg.a && o < rg.b;
       const int32_t lo = in_region ? rg.a : o, hi = in_region ? rg.b - 1 : o;
-      if (in_region && o > rg.a && r50_model_scratch_offset(m, rg.a) >= 0)
-        CHECK(so == r50_model_scratch_offset(m, rg.a));
+      const int32_t owner = rg.split && o >= rg.split ? rg.split : rg.a;
+      if (in_region && o > owner && r50_model_scratch_offset(m, owner) >= 0)
+        CHECK(so == r50_model_scratch_offset(m, owner));
+      if (in_region && rg.split && o == rg.split && r50_model_scratch_offset(m, rg.a) >= 0) {
+        const int64_t sa = r50_model_scratch_offset(m, rg.a);
+        const size_t na = r50_model_scratch_sizes(m)[rg.a];
+        CHECK_MSG(!(so < sa + (int64_t)na && sa < so + (int64_t)sb),
+                  "%s: the pipeline's two region scratch buffers overlap", name);
+      }
       for (int32_t t = 0; t < g->n_tensors; t++) {
         int64_t ot = r50_model_tensor_offset(m, t);
         if (ot < 0 || first[t] > hi || last[t] < lo) continue;
@@ -101,10 +109,11 @@ static void check_model(const char *name, uint32_t flags, size_t max_act, size_t
     }
     if (flags & R50_OPT_NO_INPLACE) CHECK(aliased == 0);
     printf("%-36s %-6s %-20s activations %8zu bytes, %d live pairs checked, %d in-place "
-           "aliases, streamed ops [%d, %d)\n",
+           "aliases, streamed ops [%d, %d), pipeline split %d\n",
            name, r50_isa_name(r50_isa_active()),
-           (flags & R50_OPT_NO_INPLACE) ? "no-inplace,no-stream" : "default", act, pairs, aliased,
-           (int)rg.a, (int)rg.b);
+           (flags & R50_OPT_NO_INPLACE) ? "no-inplace,no-stream"
+           : (flags & R50_OPT_PIPELINE) ? "pipeline" : "default",
+           act, pairs, aliased, (int)rg.a, (int)rg.b, (int)rg.split);
     if (max_act) CHECK_MSG(act <= max_act, "%s: %zu activation bytes > %zu", name, act, max_act);
     *act_out = act;
     free(size);
@@ -130,6 +139,11 @@ int main(void) {
       check_model(models[i], 0, i == 0 ? (size_t)1 << 20 : 0, &with);
       check_model(models[i], R50_OPT_NO_INPLACE | R50_OPT_NO_STREAM, 0, &without);
       CHECK(with <= without);
+      /* the two-thread pipeline's plan: its second region scratch and deeper
+       * windows, no overlap either; it costs memory, never saves any */
+      size_t piped = 0;
+      check_model(models[i], R50_OPT_PIPELINE, 0, &piped);
+      CHECK(piped >= with);
     }
   }
   r50_error e;

@@ -34,6 +34,9 @@ typedef struct {
 
 /* Read, size the arena and init; on failure prints one line and returns an exit code. */
 int cli_model_load(const char *path, cli_model *l);
+/* The same, planned for `threads` threads: 2 adds the streamed region's
+ * two-thread pipeline (R50_OPT_PIPELINE) unless R50_PLAN has no-pipeline. */
+int cli_model_load_ex(const char *path, cli_model *l, long threads);
 void cli_model_unload(cli_model *l);
 
 void cli_format_shape(const int32_t *dims, int32_t ndim, char *out, size_t n);

@@ -38,7 +38,9 @@ void cli_model_unload(cli_model *l) {
 }
 
 /* Read, size the arena and init; prints a one-line error and returns an exit code. */
-int cli_model_load(const char *path, cli_model *l) {
+int cli_model_load(const char *path, cli_model *l) { return cli_model_load_ex(path, l, 1); }
+
+int cli_model_load_ex(const char *path, cli_model *l, long threads) {
   r50_error err;
   memset(l, 0, sizeof *l);
   r50_status s = r50_file_read(path, &l->buf, &l->len, &err);
@@ -47,11 +49,12 @@ int cli_model_load(const char *path, cli_model *l) {
     return cli_exit_for(s);
   }
   size_t need = 0;
-  /* R50_PLAN=no-stream,no-inplace: planner switches for comparisons (docs/cli.md) */
+  /* R50_PLAN=no-stream,no-inplace,no-pipeline: planner switches for comparisons (docs/cli.md) */
   r50_options opt = r50_options_default();
   const char *plan = getenv("R50_PLAN");
   if (plan && strstr(plan, "no-stream")) opt.flags |= R50_OPT_NO_STREAM;
   if (plan && strstr(plan, "no-inplace")) opt.flags |= R50_OPT_NO_INPLACE;
+  if (threads == 2 && !(plan && strstr(plan, "no-pipeline"))) opt.flags |= R50_OPT_PIPELINE;
   s = r50_arena_size_ex(l->buf, l->len, &opt, &need, &err);
   if (s == R50_OK) {
     if (posix_memalign(&l->arena, R50_ARENA_ALIGN, need ? need : R50_ARENA_ALIGN) != 0) {

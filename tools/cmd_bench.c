@@ -112,7 +112,7 @@ int cmd_bench(int argc, char **argv) {
     fprintf(stderr, "r50 bench: %s\n", r50_isa_note());
   }
   cli_model l;
-  int rc = cli_model_load(model, &l);
+  int rc = cli_model_load_ex(model, &l, threads);
   if (rc) return rc;
   r50_tensor_info in;
   r50_model_input(l.m, 0, &in);

@@ -91,7 +91,7 @@ static void *lat_body(void *arg) {
   r->rc = EXIT_FAIL;
   if (r50_isa_set(r->isa, &err) != R50_OK) return NULL;
   cli_model l;
-  if ((r->rc = cli_model_load(r->model, &l)) != EXIT_OK) return NULL;
+  if ((r->rc = cli_model_load_ex(r->model, &l, r->threads)) != EXIT_OK) return NULL;
   r50_parallel par;
   int pool = r->threads > 1 && r50_threadpool_create(r->threads, &par, &err) == R50_OK;
   r50_set_parallel(pool ? &par : NULL);

@@ -75,7 +75,7 @@ int cmd_run(int argc, char **argv) {
     return EXIT_USAGE;
   }
   cli_model l;
-  int rc = cli_model_load(pos[0], &l);
+  int rc = cli_model_load_ex(pos[0], &l, threads);
   if (rc) return rc;
   r50_tensor_info in, out;
   r50_model_input(l.m, 0, &in);

@@ -45,9 +45,12 @@ typedef struct {
   atomic_int done;
   atomic_int sleepers;
   atomic_int stop;
-  int32_t n_tasks;
-  r50_task_fn fn;
-  void *ctx;
+  /* the job; a claimer may read them for a job being replaced (its CAS then
+   * fails): release stores after closing the old job, acquire loads before
+   * the CAS, so a claimer that read a new value also sees the close */
+  _Atomic int32_t n_tasks;
+  _Atomic(r50_task_fn) fn;
+  _Atomic(void *) ctx;
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int32_t n_workers;
@@ -60,9 +63,9 @@ static void work(pool *p, uint32_t gen) {
     uint64_t v = atomic_load(&p->state);
     if ((uint32_t)(v >> 32) != gen) return;
     const uint32_t i = (uint32_t)v;
-    const int32_t n = p->n_tasks;
-    r50_task_fn fn = p->fn;
-    void *ctx = p->ctx;
+    const int32_t n = atomic_load_explicit(&p->n_tasks, memory_order_acquire);
+    r50_task_fn fn = atomic_load_explicit(&p->fn, memory_order_acquire);
+    void *ctx = atomic_load_explicit(&p->ctx, memory_order_acquire);
     if (i >= (uint32_t)n) return;
     if (!atomic_compare_exchange_weak(&p->state, &v, v + 1)) continue;
     fn(ctx, (int32_t)i);
@@ -102,9 +105,9 @@ static void pool_run(void *pv, int32_t n, r50_task_fn fn, void *ctx) {
    * must fail its compare-and-swap before n/fn/ctx change under it. */
   const uint64_t prev = atomic_load(&p->state);
   atomic_store(&p->state, (prev & ~(uint64_t)0xFFFFFFFFu) | 0xFFFFFFFFu);
-  p->n_tasks = n;
-  p->fn = fn;
-  p->ctx = ctx;
+  atomic_store_explicit(&p->n_tasks, n, memory_order_release);
+  atomic_store_explicit(&p->fn, fn, memory_order_release);
+  atomic_store_explicit(&p->ctx, ctx, memory_order_release);
   atomic_store(&p->done, 0);
   const uint32_t gen = (uint32_t)(atomic_load(&p->state) >> 32) + 1;
   atomic_store(&p->state, (uint64_t)gen << 32);

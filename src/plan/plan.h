@@ -39,6 +39,8 @@ int r50_plan_check(const r50_plan_buf *bufs, int32_t n);
 
 #endif
 
+#ifndef R50_PLAN_GRAPH_H
+#define R50_PLAN_GRAPH_H
 /* ---- Graph-level plan (shared by the interpreter, `r50 info --memory` and
  * the code generator) ----
  *
@@ -78,9 +80,12 @@ void r50_plan_lifetimes(const r50_graph *g, int32_t *first, int32_t *last);
  * every non-constant tensor they read or write is live across all of
  * [a, b - 1] (and never aliased in place), a tensor with bytes[t] > 0 needs
  * only that many bytes (its row window), and the region's ops share one
- * scratch buffer (placed as op a's, sized for the largest). */
+ * scratch buffer (placed as op a's, sized for the largest). With a split op
+ * m (a < m < b: ops [a, m) and [m, b) may run at the same time), ops [m, b)
+ * share a second one, placed as op m's. */
 typedef struct {
   int32_t a, b;
+  int32_t split; /* 0: none */
   const size_t *bytes; /* [n_tensors] */
 } r50_plan_region;
 
@@ -92,3 +97,5 @@ size_t r50_plan_graph_bytes(int32_t n_tensors, int32_t n_ops);
  * region may be NULL. */
 void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned flags,
                     const r50_plan_region *region, void *mem, r50_graph_plan *plan);
+
+#endif

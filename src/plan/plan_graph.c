@@ -149,14 +149,21 @@ void r50_plan_graph(const r50_graph *g, const size_t *scratch_bytes, unsigned fl
   if (streamed) {
     /* Region ops run one at a time, interleaved: they share one scratch
      * buffer (op a's), live across the region. */
-    size_t most = 0;
+    const int split = region->split > region->a && region->split < region->b;
+    size_t most = 0, most_back = 0;
     for (int32_t o = region->a; o < region->b; o++) {
-      if (bufs[nt + o].size > most) most = bufs[nt + o].size;
+      size_t *m = split && o >= region->split ? &most_back : &most;
+      if (bufs[nt + o].size > *m) *m = bufs[nt + o].size;
       bufs[nt + o].size = 0;
     }
     bufs[nt + region->a].size = most;
     bufs[nt + region->a].first = region->a;
     bufs[nt + region->a].last = region->b - 1;
+    if (split) { /* the back's, used at the same time as op a's */
+      bufs[nt + region->split].size = most_back;
+      bufs[nt + region->split].first = region->a;
+      bufs[nt + region->split].last = region->b - 1;
+    }
   }
   plan->n_bufs = nb;
   plan->bufs = bufs;

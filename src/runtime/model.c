@@ -55,6 +55,31 @@ static void set_window_bytes(r50_model *m) {
   }
 }
 
+static uint64_t op_macs(const r50_graph *g, const r50_op *op);
+
+/* Pipeline split of region [a, b) (stream.h): the op m that best balances the
+ * two sides' estimated time, each op costed as its MACs + 32 per output
+ * element (the ratio of a 1x1 conv's time per MAC to an elementwise op's per
+ * element on x86, measured). 0 when the region is too short. */
+static int32_t pipeline_split(const r50_graph *g, int32_t a, int32_t b) {
+  if (b - a < 4) return 0;
+  uint64_t total = 0;
+  for (int32_t o = a; o < b; o++)
+    total += op_macs(g, &g->ops[o]) + 32u * (uint64_t)g->tensors[g->ops[o].outputs[0]].bytes;
+  uint64_t front = 0, best = UINT64_MAX;
+  int32_t split = 0;
+  for (int32_t m = a + 1; m < b; m++) {
+    const r50_op *op = &g->ops[m - 1];
+    front += op_macs(g, op) + 32u * (uint64_t)g->tensors[op->outputs[0]].bytes;
+    const uint64_t worst = front > total - front ? front : total - front;
+    if (worst < best) {
+      best = worst;
+      split = m;
+    }
+  }
+  return split;
+}
+
 /* Scratch sizes for planning: whole-tensor scratch, but the band scratch for
  * ops inside the current stream region. */
 static void region_scratch(const r50_model *m, size_t *sb) {
@@ -70,7 +95,7 @@ static void region_scratch(const r50_model *m, size_t *sb) {
  * is kept unless it lowers the peak. The planner's work memory is taken
  * temporarily from where the activations will go. Returns R50_OK or
  * R50_ERR_ARENA with err->arena_needed set. */
-static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, int stream,
+static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, int stream, int pipe,
                               uint64_t max_arena, r50_error *err) {
   const r50_graph *g = &m->g;
   const int32_t nt = g->n_tensors, no = g->n_ops;
@@ -98,10 +123,11 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
   size_t best = plan.peak;
   for (int32_t b = 2; stream && b <= no; b++) {
     if (!r50_stream_region_ok(g, m->rows, 0, b)) break; /* longer prefixes fail too */
+    m->stream.split = pipe ? pipeline_split(g, 0, b) : 0;
     r50_stream_dry_run(g, m->rows, &m->stream, 0, b);
     set_window_bytes(m);
     region_scratch(m, sb);
-    const r50_plan_region rg = {0, b, m->window_bytes};
+    const r50_plan_region rg = {0, b, m->stream.split, m->window_bytes};
     r50_plan_graph(g, sb, plan_flags, &rg, work, &plan);
     if (plan.peak < best) {
       best = plan.peak;
@@ -109,13 +135,14 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
     }
   }
   if (best_b) {
+    m->stream.split = pipe ? pipeline_split(g, 0, best_b) : 0;
     r50_stream_dry_run(g, m->rows, &m->stream, 0, best_b);
   } else {
-    m->stream.a = m->stream.b = 0;
+    m->stream.a = m->stream.b = m->stream.split = 0;
   }
   set_window_bytes(m);
   region_scratch(m, sb);
-  const r50_plan_region rg = {m->stream.a, m->stream.b, m->window_bytes};
+  const r50_plan_region rg = {m->stream.a, m->stream.b, m->stream.split, m->window_bytes};
   r50_plan_graph(g, sb, plan_flags, &rg, work, &plan);
 
   const size_t act_start = (mark + 15u) & ~(size_t)15u;
@@ -147,8 +174,10 @@ static r50_status plan_memory(r50_model *m, r50_bump *mem, unsigned plan_flags, 
   }
   for (int32_t o = 0; o < no; o++)
     m->scratch[o] = plan.bufs[nt + o].size ? m->act + plan.bufs[nt + o].offset : NULL;
-  for (int32_t o = m->stream.a + 1; o < m->stream.b; o++) /* shared region scratch */
-    m->scratch[o] = sb[o] ? m->scratch[m->stream.a] : NULL;
+  /* shared region scratch: op a's, and op split's for the pipeline's back */
+  void *const back = m->stream.split ? m->scratch[m->stream.split] : NULL;
+  for (int32_t o = m->stream.a + 1; o < m->stream.b; o++)
+    m->scratch[o] = !sb[o] ? NULL : m->stream.split && o >= m->stream.split ? back : m->scratch[m->stream.a];
   for (int32_t o = m->stream.a; o < m->stream.b; o++) m->scratch_bytes[o] = sb[o];
   mem->used = act_start + plan.peak;
   if (mem->used < temp_end) mem->used = temp_end;
@@ -217,8 +246,8 @@ static r50_status init_graph(r50_model **out, r50_model *m, r50_bump *mem_, size
   m->scratch_bytes = r50_bump_alloc(&mem, (size_t)no * sizeof(size_t) + 1, 16);
   m->rows = r50_bump_alloc(&mem, (size_t)no * sizeof *m->rows + 1, 16);
   m->window_bytes = r50_bump_alloc(&mem, (size_t)nt * sizeof(size_t) + 1, 16);
-  int32_t *ints = r50_bump_alloc(&mem, 5 * (size_t)nt * sizeof(int32_t) + 1, 16);
-  m->stream.view = r50_bump_alloc(&mem, (size_t)nt * sizeof(void *) + 1, 16);
+  int32_t *ints = r50_bump_alloc(&mem, 6 * (size_t)nt * sizeof(int32_t) + 1, 16);
+  m->stream.view = r50_bump_alloc(&mem, 2 * (size_t)nt * sizeof(void *) + 1, 16);
   if (!m->impl || !m->state || !m->scratch || !m->tdata || !m->scratch_bytes || !m->rows ||
       !m->window_bytes || !ints || !m->stream.view) {
     if (err) err->arena_needed = 0;
@@ -250,8 +279,11 @@ static r50_status init_graph(r50_model **out, r50_model *m, r50_bump *mem_, size
   m->stream.base = ints + 2 * (size_t)nt;
   m->stream.req = ints + 3 * (size_t)nt;
   m->stream.kind = ints + 4 * (size_t)nt;
+  m->stream.req_back = ints + 5 * (size_t)nt;
+  m->stream.view_back = m->stream.view + nt;
   s = plan_memory(m, &mem, (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE,
-                  !(options->flags & R50_OPT_NO_STREAM), options->limits.max_arena_bytes, err);
+                  !(options->flags & R50_OPT_NO_STREAM), (options->flags & R50_OPT_PIPELINE) != 0,
+                  options->limits.max_arena_bytes, err);
   if (s != R50_OK) return s;
   m->plan_flags = (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE;
   m->arena_used = mem.used;
@@ -446,11 +478,12 @@ r50_status r50_model_get_stats(const r50_model *m, r50_model_stats *st) {
 const r50_graph *r50_model_graph(const r50_model *m) { return valid(m) ? &m->g : NULL; }
 const size_t *r50_model_scratch_sizes(const r50_model *m) { return valid(m) ? m->scratch_bytes : NULL; }
 uint32_t r50_model_plan_flags(const r50_model *m) { return valid(m) ? m->plan_flags : 0; }
-int r50_model_plan_region(const r50_model *m, int32_t *a, int32_t *b, const size_t **window_bytes) {
+int r50_model_plan_region(const r50_model *m, r50_plan_region *region) {
   if (!valid(m)) return 0;
-  *a = m->stream.a;
-  *b = m->stream.b;
-  *window_bytes = m->window_bytes;
+  region->a = m->stream.a;
+  region->b = m->stream.b;
+  region->split = m->stream.split;
+  region->bytes = m->window_bytes;
   return m->stream.a < m->stream.b;
 }
 int64_t r50_model_tensor_offset(const r50_model *m, int32_t t) {

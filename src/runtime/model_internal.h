@@ -5,6 +5,7 @@
 #ifndef R50_MODEL_INTERNAL_H
 #define R50_MODEL_INTERNAL_H
 #include "../graph/graph.h"
+#include "../plan/plan.h"
 #include "r50.h"
 
 const r50_graph *r50_model_graph(const r50_model *m);
@@ -12,7 +13,7 @@ const size_t *r50_model_scratch_sizes(const r50_model *m);
 uint32_t r50_model_plan_flags(const r50_model *m);
 /* The streamed region [*a, *b) and per-tensor window bytes (0: whole);
  * returns 0 when there is no region. */
-int r50_model_plan_region(const r50_model *m, int32_t *a, int32_t *b, const size_t **window_bytes);
+int r50_model_plan_region(const r50_model *m, r50_plan_region *region);
 int64_t r50_model_tensor_offset(const r50_model *m, int32_t t);
 int64_t r50_model_scratch_offset(const r50_model *m, int32_t o);
 

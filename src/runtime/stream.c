@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "parallel.h"
+
 static int32_t rows_of(const r50_tensor *t) { return t->dims[1]; }
 static size_t row_bytes(const r50_tensor *t) { return t->bytes / (size_t)t->dims[1]; }
 
@@ -47,27 +49,31 @@ static void classify(const r50_graph *g, r50_stream *s, int32_t a, int32_t b) {
     if (s->kind[g->outputs[i]] == R50_STREAM_WINDOW) s->kind[g->outputs[i]] = R50_STREAM_WHOLE;
 }
 
-/* One schedule step: bring every tensor to at least s->req rows (already set
- * for the targets), pulling inputs first, then drop rows no consumer needs.
- * exec == 0: dry run, records window capacities. */
-static void step(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
-                 void *const *tdata, void *const *scratch, int exec) {
-  const int32_t a = s->a, b = s->b;
-  for (int32_t o = b - 1; o >= a; o--) {
+/* Request rows: with the targets set in req (the sink's, or whole tensors'),
+ * raise req of every region tensor to the rows its consumers need. */
+static void pull(const r50_graph *g, const r50_rowmap *rows, const r50_stream *s, int32_t *req) {
+  for (int32_t o = s->b - 1; o >= s->a; o--) {
     const r50_op *op = &g->ops[o];
     const int32_t t = op->outputs[0];
-    if (s->req[t] <= s->produced[t]) continue;
+    if (req[t] <= s->produced[t]) continue;
     for (int32_t k = 0; k < op->n_inputs && k < 32; k++) {
       const int32_t tk = op->inputs[k];
       if (tk < 0 || !((rows[o].spatial >> k) & 1u) || s->kind[tk] == R50_STREAM_OUTSIDE) continue;
-      const int32_t need = r50_rowmap_hi(&rows[o], s->req[t], rows_of(&g->tensors[tk]));
-      if (need > s->req[tk]) s->req[tk] = need;
+      const int32_t need = r50_rowmap_hi(&rows[o], req[t], rows_of(&g->tensors[tk]));
+      if (need > req[tk]) req[tk] = need;
     }
   }
-  for (int32_t o = a; o < b; o++) {
+}
+
+/* Run ops [o0, o1) up to req (producer before consumer); exec == 0: dry run,
+ * records window capacities instead. view: this side's tdata views. */
+static void run_ops(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
+                    void *const *tdata, void *const *scratch, int32_t o0, int32_t o1,
+                    const int32_t *req, void **view, int exec) {
+  for (int32_t o = o0; o < o1; o++) {
     const r50_op *op = &g->ops[o];
     const int32_t t = op->outputs[0];
-    const int32_t y0 = s->produced[t], y1 = s->req[t];
+    const int32_t y0 = s->produced[t], y1 = req[t];
     if (y1 <= y0) continue;
     if (exec) {
       for (int32_t k = 0; k < op->n_inputs; k++) {
@@ -75,23 +81,31 @@ static void step(const r50_graph *g, const r50_rowmap *rows, void *const *state,
         if (tk < 0) continue;
         if (k < 32 && ((rows[o].spatial >> k) & 1u)) {
           const int32_t lo = r50_rowmap_lo(&rows[o], y0);
-          s->view[tk] = (uint8_t *)tdata[tk] + (size_t)(lo - s->base[tk]) * row_bytes(&g->tensors[tk]);
+          view[tk] = (uint8_t *)tdata[tk] + (size_t)(lo - s->base[tk]) * row_bytes(&g->tensors[tk]);
         } else {
-          s->view[tk] = tdata[tk];
+          view[tk] = tdata[tk];
         }
       }
-      s->view[t] = (uint8_t *)tdata[t] + (size_t)(y0 - s->base[t]) * row_bytes(&g->tensors[t]);
-      rows[o].eval_rows(op, state[o], s->view, scratch[o], y0, y1);
+      view[t] = (uint8_t *)tdata[t] + (size_t)(y0 - s->base[t]) * row_bytes(&g->tensors[t]);
+      rows[o].eval_rows(op, state[o], view, scratch[o], y0, y1);
     }
     s->produced[t] = y1;
     if (s->kind[t] == R50_STREAM_WINDOW && !exec && y1 - s->base[t] > s->cap[t])
       s->cap[t] = y1 - s->base[t];
   }
-  /* Drop rows of windows below what their consumers will read next. */
-  for (int32_t t = 0; t < g->n_tensors; t++) {
+}
+
+/* Drop rows of windows below what their consumers will read next. Windows
+ * are outputs of region ops, read only by later region ops (topological
+ * order), so only those pairs are visited. */
+static void drop(const r50_graph *g, const r50_rowmap *rows, r50_stream *s, void *const *tdata,
+                 int exec) {
+  const int32_t a = s->a, b = s->b;
+  for (int32_t p = a; p < b; p++) {
+    const int32_t t = g->ops[p].outputs[0];
     if (s->kind[t] != R50_STREAM_WINDOW) continue;
     int32_t keep = s->produced[t];
-    for (int32_t o = a; o < b; o++) {
+    for (int32_t o = p + 1; o < b; o++) {
       const r50_op *op = &g->ops[o];
       const int32_t out = op->outputs[0];
       if (s->produced[out] >= rows_of(&g->tensors[out])) continue; /* consumer finished */
@@ -112,13 +126,35 @@ static void step(const r50_graph *g, const r50_rowmap *rows, void *const *state,
   }
 }
 
-static void schedule(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
-                     void *const *tdata, void *const *scratch, int exec) {
+/* One serial schedule step: bring every tensor to at least s->req rows
+ * (already set for the targets), pulling inputs first, then drop rows no
+ * consumer needs. */
+static void step(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
+                 void *const *tdata, void *const *scratch, int exec) {
+  pull(g, rows, s, s->req);
+  run_ops(g, rows, state, s, tdata, scratch, s->a, s->b, s->req, s->view, exec);
+  drop(g, rows, s, tdata, exec);
+}
+
+static void reset(const r50_graph *g, r50_stream *s) {
   for (int32_t t = 0; t < g->n_tensors; t++) {
     s->base[t] = 0;
     s->produced[t] = s->kind[t] == R50_STREAM_OUTSIDE ? INT32_MAX : 0;
     s->req[t] = s->produced[t];
   }
+}
+
+/* Last step: complete every whole tensor. */
+static void finish(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
+                   void *const *tdata, void *const *scratch, int exec) {
+  for (int32_t t = 0; t < g->n_tensors; t++)
+    if (s->kind[t] == R50_STREAM_WHOLE) s->req[t] = rows_of(&g->tensors[t]);
+  step(g, rows, state, s, tdata, scratch, exec);
+}
+
+static void schedule(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
+                     void *const *tdata, void *const *scratch, int exec) {
+  reset(g, s);
   const int32_t sink = g->ops[s->b - 1].outputs[0];
   const int32_t h = rows_of(&g->tensors[sink]);
   const int32_t chunk = s->step_rows > 0 ? s->step_rows : 1;
@@ -126,10 +162,60 @@ static void schedule(const r50_graph *g, const r50_rowmap *rows, void *const *st
     s->req[sink] = y < h ? y : h;
     step(g, rows, state, s, tdata, scratch, exec);
   }
-  /* last step: complete every whole tensor */
-  for (int32_t t = 0; t < g->n_tensors; t++)
-    if (s->kind[t] == R50_STREAM_WHOLE) s->req[t] = rows_of(&g->tensors[t]);
-  step(g, rows, state, s, tdata, scratch, exec);
+  finish(g, rows, state, s, tdata, scratch, exec);
+}
+
+/* Pipelined schedule (see stream.h): one side per task. */
+typedef struct {
+  const r50_graph *g;
+  const r50_rowmap *rows;
+  void *const *state;
+  r50_stream *s;
+  void *const *tdata, *const *scratch;
+  int exec, front, back;
+} pipe_job;
+
+static void pipe_task(void *ctx, int32_t i) {
+  const pipe_job *j = (const pipe_job *)ctx;
+  r50_stream *s = j->s;
+  /* each op single-threaded: this thread's runner is set aside for the task */
+  const r50_parallel *par = r50_parallel_current();
+  r50_set_parallel(NULL);
+  if (i == 0 && j->front)
+    run_ops(j->g, j->rows, j->state, s, j->tdata, j->scratch, s->a, s->split, s->req, s->view,
+            j->exec);
+  if (i == 1 && j->back)
+    run_ops(j->g, j->rows, j->state, s, j->tdata, j->scratch, s->split, s->b, s->req_back,
+            s->view_back, j->exec);
+  r50_set_parallel(par);
+}
+
+static void pipeline(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
+                     void *const *tdata, void *const *scratch, const r50_parallel *par, int exec) {
+  reset(g, s);
+  const int32_t sink = g->ops[s->b - 1].outputs[0];
+  const int32_t h = rows_of(&g->tensors[sink]);
+  const int32_t chunk = s->step_rows > 0 ? s->step_rows : 1;
+  pipe_job j = {g, rows, state, s, tdata, scratch, exec, 1, 0};
+  /* step k: the back runs target y_k (req_back, pulled last step), the front y_{k+1} */
+  for (int32_t y = chunk; y < h + 2 * chunk; y += chunk) {
+    memcpy(s->req_back, s->req, (size_t)g->n_tensors * sizeof *s->req);
+    j.back = y > chunk;
+    j.front = y < h + chunk;
+    if (j.front) {
+      s->req[sink] = y < h ? y : h;
+      pull(g, rows, s, s->req);
+    }
+    if (j.front && j.back && exec) {
+      r50_par_run(par, 2, pipe_task, &j);
+    } else { /* filling or draining (or a dry run): one side, its ops split across threads */
+      if (j.front) run_ops(g, rows, state, s, tdata, scratch, s->a, s->split, s->req, s->view, exec);
+      if (j.back)
+        run_ops(g, rows, state, s, tdata, scratch, s->split, s->b, s->req_back, s->view_back, exec);
+    }
+    drop(g, rows, s, tdata, exec);
+  }
+  finish(g, rows, state, s, tdata, scratch, exec);
 }
 
 void r50_stream_dry_run(const r50_graph *g, const r50_rowmap *rows, r50_stream *s, int32_t a,
@@ -139,9 +225,15 @@ void r50_stream_dry_run(const r50_graph *g, const r50_rowmap *rows, r50_stream *
   classify(g, s, a, b);
   for (int32_t t = 0; t < g->n_tensors; t++) s->cap[t] = 0;
   schedule(g, rows, NULL, s, NULL, NULL, 0);
+  if (s->split > a && s->split < b) pipeline(g, rows, NULL, s, NULL, NULL, NULL, 0);
 }
 
 void r50_stream_run(const r50_graph *g, const r50_rowmap *rows, void *const *state, r50_stream *s,
                     void *const *tdata, void *const *scratch) {
-  schedule(g, rows, state, s, tdata, scratch, 1);
+  const r50_parallel *par = r50_parallel_current();
+  /* exactly 2 threads (what was measured; more would leave the rest idle) */
+  if (s->split > s->a && s->split < s->b && r50_par_threads(par) == 2)
+    pipeline(g, rows, state, s, tdata, scratch, par, 1);
+  else
+    schedule(g, rows, state, s, tdata, scratch, 1);
 }
