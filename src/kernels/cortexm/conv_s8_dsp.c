@@ -151,73 +151,85 @@ static const int8_t *gather(const conv_ctx *c, const pix_t *q, int32_t k0, int32
  * (24 bytes); w: per pair, per group, channel 0 even, odd, channel 1 even, odd (16 bytes),
  * pairs contiguous; acc per pair: channel 0 pixels 0..2, channel 1 pixels 0..2. G % 4 == 0.
  * Assembly: the tile needs 6 accumulators + 4 weight + 2 input registers + 2 pointers = 14,
- * every register but SP and PC, so loop bounds live on the stack. */
+ * every register but SP and PC, so loop bounds live on the stack. tile2x2 / tile1x2: the
+ * same for the first 2 / 1 pixels only (a layer's last tile; the other accumulators are
+ * stored back unchanged). */
 #define ARG __attribute__((unused)) /* read by the assembly from r0-r3 and the stack */
+#define T_W "ldm r2!, {r8-r11}\n\t" /* the pair's 4 weight words of the group */
+#define T_PIX(POST, A, B)                   \
+  "ldrd r12, lr, [r1], #" POST "\n\t"       \
+  "smlad " A ", r12, r8, " A "\n\t"         \
+  "smlad " A ", lr, r9, " A "\n\t"          \
+  "smlad " B ", r12, r10, " B "\n\t"        \
+  "smlad " B ", lr, r11, " B "\n\t"
+#define T_GROUP3 T_W T_PIX("8", "r0", "r5") T_PIX("8", "r3", "r6") T_PIX("8", "r4", "r7")
+#define T_GROUP2 T_W T_PIX("8", "r0", "r5") T_PIX("16", "r3", "r6")
+#define T_GROUP1 T_W T_PIX("24", "r0", "r5")
+#define T_BODY(GROUP)                                                                      \
+  __asm__ volatile(                                                                        \
+      "push {r4-r11, lr}\n\t"                                                              \
+      "sub sp, sp, #24\n\t"          /* [sp]: acc, +4 x, +8 x end, +12 pairs left, +16 entry */ \
+      "str r0, [sp]\n\t"                                                                   \
+      "str r1, [sp, #4]\n\t"                                                               \
+      "add r12, r3, r3, lsl #1\n\t"                                                        \
+      "add r12, r1, r12, lsl #3\n\t" /* x + 24 G */                                        \
+      "str r12, [sp, #8]\n\t"                                                              \
+      "ldr r12, [sp, #60]\n\t"       /* npairs (5th argument) */                           \
+      "str r12, [sp, #12]\n\t"                                                             \
+      "and r3, r3, #12\n\t"          /* the loop runs 16 groups a trip: a first trip of G % 16 */ \
+      "rsb r3, r3, #16\n\t"          /* enters past (16 - G % 16) / 4 blocks of 4 groups */  \
+      "and r3, r3, #12\n\t"                                                                \
+      "lsr r3, r3, #2\n\t"                                                                 \
+      "str r3, [sp, #16]\n\t"                                                              \
+      "1:\n\t"                                                                             \
+      "ldr lr, [sp]\n\t"                                                                   \
+      "ldm lr, {r0, r3, r4, r5, r6, r7}\n\t"                                               \
+      "ldr r1, [sp, #4]\n\t"                                                               \
+      "ldr r12, [sp, #16]\n\t"                                                             \
+      "tbh [pc, r12, lsl #1]\n\t"                                                          \
+      "0:\n\t"                                                                             \
+      ".hword (2f - 0b) / 2, (3f - 0b) / 2, (4f - 0b) / 2, (5f - 0b) / 2\n\t"              \
+      "2:\n\t" GROUP GROUP GROUP GROUP                                                     \
+      "3:\n\t" GROUP GROUP GROUP GROUP                                                     \
+      "4:\n\t" GROUP GROUP GROUP GROUP                                                     \
+      "5:\n\t" GROUP GROUP GROUP GROUP                                                     \
+      "ldr r12, [sp, #8]\n\t"                                                              \
+      "cmp r1, r12\n\t"                                                                    \
+      "bne 2b\n\t"                                                                         \
+      "ldr lr, [sp]\n\t"                                                                   \
+      "stm lr!, {r0, r3, r4, r5, r6, r7}\n\t"                                              \
+      "str lr, [sp]\n\t"                                                                   \
+      "ldr r12, [sp, #12]\n\t"                                                             \
+      "subs r12, r12, #1\n\t"                                                              \
+      "str r12, [sp, #12]\n\t"                                                             \
+      "bne 1b\n\t"                                                                         \
+      "add sp, sp, #24\n\t"                                                                \
+      "pop {r4-r11, pc}\n\t")
+
+typedef void tile_fn(int32_t *acc, const uint32_t *x, const uint32_t *w, int32_t groups,
+                     int32_t npairs);
+
 __attribute__((naked, noinline)) static void tile3x2(ARG int32_t *acc, ARG const uint32_t *x,
                                                      ARG const uint32_t *w, ARG int32_t groups,
                                                      ARG int32_t npairs) {
-#define T_GROUP                             \
-  "ldm r2!, {r8-r11}\n\t"                   \
-  "ldrd r12, lr, [r1], #8\n\t"              \
-  "smlad r0, r12, r8, r0\n\t"               \
-  "smlad r0, lr, r9, r0\n\t"                \
-  "smlad r5, r12, r10, r5\n\t"              \
-  "smlad r5, lr, r11, r5\n\t"               \
-  "ldrd r12, lr, [r1], #8\n\t"              \
-  "smlad r3, r12, r8, r3\n\t"               \
-  "smlad r3, lr, r9, r3\n\t"                \
-  "smlad r6, r12, r10, r6\n\t"              \
-  "smlad r6, lr, r11, r6\n\t"               \
-  "ldrd r12, lr, [r1], #8\n\t"              \
-  "smlad r4, r12, r8, r4\n\t"               \
-  "smlad r4, lr, r9, r4\n\t"                \
-  "smlad r7, r12, r10, r7\n\t"              \
-  "smlad r7, lr, r11, r7\n\t"
-  __asm__ volatile(
-      "push {r4-r11, lr}\n\t"
-      "sub sp, sp, #24\n\t"          /* [sp]: acc, +4 x, +8 x end, +12 pairs left, +16 entry */
-      "str r0, [sp]\n\t"
-      "str r1, [sp, #4]\n\t"
-      "add r12, r3, r3, lsl #1\n\t"
-      "add r12, r1, r12, lsl #3\n\t" /* x + 24 G */
-      "str r12, [sp, #8]\n\t"
-      "ldr r12, [sp, #60]\n\t"       /* npairs (5th argument) */
-      "str r12, [sp, #12]\n\t"
-      "and r3, r3, #12\n\t"          /* the loop runs 16 groups a trip: a first trip of G % 16 */
-      "rsb r3, r3, #16\n\t"          /* enters past (16 - G % 16) / 4 blocks of 4 groups */
-      "and r3, r3, #12\n\t"
-      "lsr r3, r3, #2\n\t"
-      "str r3, [sp, #16]\n\t"
-      "1:\n\t"
-      "ldr lr, [sp]\n\t"
-      "ldm lr, {r0, r3, r4, r5, r6, r7}\n\t"
-      "ldr r1, [sp, #4]\n\t"
-      "ldr r12, [sp, #16]\n\t"
-      "tbh [pc, r12, lsl #1]\n\t"
-      "0:\n\t"
-      ".hword (2f - 0b) / 2, (3f - 0b) / 2, (4f - 0b) / 2, (5f - 0b) / 2\n\t"
-      "2:\n\t"
-      T_GROUP T_GROUP T_GROUP T_GROUP
-      "3:\n\t"
-      T_GROUP T_GROUP T_GROUP T_GROUP
-      "4:\n\t"
-      T_GROUP T_GROUP T_GROUP T_GROUP
-      "5:\n\t"
-      T_GROUP T_GROUP T_GROUP T_GROUP
-      "ldr r12, [sp, #8]\n\t"
-      "cmp r1, r12\n\t"
-      "bne 2b\n\t"
-      "ldr lr, [sp]\n\t"
-      "stm lr!, {r0, r3, r4, r5, r6, r7}\n\t"
-      "str lr, [sp]\n\t"
-      "ldr r12, [sp, #12]\n\t"
-      "subs r12, r12, #1\n\t"
-      "str r12, [sp, #12]\n\t"
-      "bne 1b\n\t"
-      "add sp, sp, #24\n\t"
-      "pop {r4-r11, pc}\n\t");
-#undef T_GROUP
+  T_BODY(T_GROUP3);
 }
+__attribute__((naked, noinline)) static void tile2x2(ARG int32_t *acc, ARG const uint32_t *x,
+                                                     ARG const uint32_t *w, ARG int32_t groups,
+                                                     ARG int32_t npairs) {
+  T_BODY(T_GROUP2);
+}
+__attribute__((naked, noinline)) static void tile1x2(ARG int32_t *acc, ARG const uint32_t *x,
+                                                     ARG const uint32_t *w, ARG int32_t groups,
+                                                     ARG int32_t npairs) {
+  T_BODY(T_GROUP1);
+}
+#undef T_W
+#undef T_PIX
+#undef T_GROUP3
+#undef T_GROUP2
+#undef T_GROUP1
+#undef T_BODY
 
 /* g4 >= 1 groups of 4 bytes of two channels (s0, s1: any alignment) -> d: per group
  * s0 even, odd, s1 even, odd (tile3x2's weight layout): 2 LDR + 4 SXTB16 + STM. */
@@ -464,7 +476,8 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
                 acc[6 * pr + 3 + j] = init[2 * pr + 1];
               }
           extend_x(&c, q, k0, n, X, stage, stage_bytes);
-          tile3x2(acc, X, W, G, npairs);
+          tile_fn *const run = nq == 3 ? tile3x2 : nq == 2 ? tile2x2 : tile1x2;
+          run(acc, X, W, G, npairs);
           if (k0 + n >= c.K) requant_tile(&p->q, rc, all_fast, q, nq, oc0, nc, acc);
         }
       }
