@@ -9,15 +9,17 @@
  *       > tiles of 3 pixels: their chunk bytes are gathered (or read in place)
  *         and sign-extended once (SXTB16 / SXTB16 ROR #8: even and odd bytes as
  *         int16 pairs), then tile3x2 runs every channel pair of the block:
- *         per 4 k, 2 LDRD of weights + 3 LDRD of inputs + 12 SMLAD = 17
- *         instructions for 24 MACs. After the last chunk the tile is requantized.
+ *         per 4 k, LDM of 4 weight words + 3 LDRD of inputs + 12 SMLAD = 16
+ *         instructions for 24 MACs (a last 1 or 2 pixels: tile1x2 / tile2x2).
+ *         After the last chunk the tile is requantized.
  * Chunks are zero-padded to a multiple of 16 k in the weights (the padding and
  * the K % 4 tail multiply zero weights), so the assembly has no tail code.
  * init[c] = bias[c] + input_offset * sum(w_c) (the offset trick: sum w (x + off) =
  * sum w x + off sum w, modulo 2^32 like the reference's wrapping int32 sum). A tap
  * outside the image (padding, borders) is gathered as the input zero point, so
  * x + off = 0 there and it adds nothing: exactly the reference, which skips it.
- * Requantization: exact, branch-free for shift <= 0, clamp.
+ * Requantization: SMMLAR + QADD + ASR + SSAT per output (rq_fast), exact; other
+ * multipliers: mbqm_dsp, clamp.
  */
 #include "conv_s8_dsp.h"
 
@@ -466,7 +468,7 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
         for (int32_t j0 = 0; j0 < npx; j0 += 3) {
           const int nq = npx - j0 < 3 ? (int)(npx - j0) : 3;
           pix_t q[3];
-          for (int j = 0; j < 3; j++) /* a last 1 or 2 pixels: repeat one (computed, dropped) */
+          for (int j = 0; j < 3; j++) /* a last 1 or 2 pixels: the spare slots repeat one */
             pixel(&c, input, output, pix0 + j0 + (j < nq ? j : 0), &q[j]);
           int32_t *acc = ACC + (size_t)j0 * 2 * npairs; /* (j0 / 3) * npairs * 6 */
           if (k0 == 0)
