@@ -246,7 +246,7 @@ static r50_status init_graph(r50_model **out, r50_model *m, r50_bump *mem_, size
   m->scratch_bytes = r50_bump_alloc(&mem, (size_t)no * sizeof(size_t) + 1, 16);
   m->rows = r50_bump_alloc(&mem, (size_t)no * sizeof *m->rows + 1, 16);
   m->window_bytes = r50_bump_alloc(&mem, (size_t)nt * sizeof(size_t) + 1, 16);
-  int32_t *ints = r50_bump_alloc(&mem, 6 * (size_t)nt * sizeof(int32_t) + 1, 16);
+  int32_t *ints = r50_bump_alloc(&mem, 8 * (size_t)nt * sizeof(int32_t) + 1, 16);
   m->stream.view = r50_bump_alloc(&mem, 2 * (size_t)nt * sizeof(void *) + 1, 16);
   if (!m->impl || !m->state || !m->scratch || !m->tdata || !m->scratch_bytes || !m->rows ||
       !m->window_bytes || !ints || !m->stream.view) {
@@ -280,6 +280,8 @@ static r50_status init_graph(r50_model **out, r50_model *m, r50_bump *mem_, size
   m->stream.req = ints + 3 * (size_t)nt;
   m->stream.kind = ints + 4 * (size_t)nt;
   m->stream.req_back = ints + 5 * (size_t)nt;
+  m->stream.keep = ints + 6 * (size_t)nt;
+  m->stream.cross = ints + 7 * (size_t)nt;
   m->stream.view_back = m->stream.view + nt;
   s = plan_memory(m, &mem, (options->flags & R50_OPT_NO_INPLACE) ? 0u : R50_PLAN_INPLACE,
                   !(options->flags & R50_OPT_NO_STREAM), (options->flags & R50_OPT_PIPELINE) != 0,

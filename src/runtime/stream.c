@@ -47,6 +47,16 @@ static void classify(const r50_graph *g, r50_stream *s, int32_t a, int32_t b) {
     }
   for (int32_t i = 0; i < g->n_outputs; i++)
     if (s->kind[g->outputs[i]] == R50_STREAM_WINDOW) s->kind[g->outputs[i]] = R50_STREAM_WHOLE;
+  /* cross[t]: window t is read on the other side of the pipeline split than
+   * it is written (producer side kept in keep[] meanwhile) */
+  const int32_t m = s->split > a && s->split < b ? s->split : b;
+  for (int32_t t = 0; t < g->n_tensors; t++) s->cross[t] = 0;
+  for (int32_t o = a; o < b; o++) s->keep[g->ops[o].outputs[0]] = o >= m;
+  for (int32_t o = a; o < b; o++)
+    for (int32_t k = 0; k < g->ops[o].n_inputs; k++) {
+      const int32_t t = g->ops[o].inputs[k];
+      if (t >= 0 && s->kind[t] == R50_STREAM_WINDOW && s->keep[t] != (o >= m)) s->cross[t] = 1;
+    }
 }
 
 /* Request rows: with the targets set in req (the sink's, or whole tensors'),
@@ -95,26 +105,39 @@ static void run_ops(const r50_graph *g, const r50_rowmap *rows, void *const *sta
   }
 }
 
-/* Drop rows of windows below what their consumers will read next. Windows
- * are outputs of region ops, read only by later region ops (topological
- * order), so only those pairs are visited. */
+enum { DROP_ALL, DROP_LOCAL, DROP_CROSS };
+
+/* Drop rows of windows below what their consumers will read next: windows
+ * written by ops [o0, o1), all of them, only those read on the same side of
+ * the pipeline split (their consumers are then in [o0, o1) too: a side drops
+ * its own while the other side runs) or only those read across it. One pass
+ * over the consumers' inputs (windows are read only by later region ops). */
 static void drop(const r50_graph *g, const r50_rowmap *rows, r50_stream *s, void *const *tdata,
-                 int exec) {
-  const int32_t a = s->a, b = s->b;
-  for (int32_t p = a; p < b; p++) {
+                 int exec, int32_t o0, int32_t o1, int which) {
+  /* DROP_LOCAL runs on both sides at once: it never touches a crossing
+   * window's keep[] (the other side's consumers read it) */
+  const int local = which == DROP_LOCAL;
+  for (int32_t p = o0; p < o1; p++) {
+    const int32_t t = g->ops[p].outputs[0];
+    if (s->kind[t] == R50_STREAM_WINDOW && !(local && s->cross[t])) s->keep[t] = s->produced[t];
+  }
+  const int32_t c1 = local ? o1 : s->b;
+  for (int32_t o = o0; o < c1; o++) {
+    const r50_op *op = &g->ops[o];
+    const int32_t out = op->outputs[0];
+    if (s->produced[out] >= rows_of(&g->tensors[out])) continue; /* consumer finished */
+    const int32_t lo = r50_rowmap_lo(&rows[o], s->produced[out]);
+    for (int32_t k = 0; k < op->n_inputs && k < 32; k++) {
+      const int32_t t = op->inputs[k];
+      if (t < 0 || s->kind[t] != R50_STREAM_WINDOW || (local && s->cross[t])) continue;
+      if (lo < s->keep[t]) s->keep[t] = lo;
+    }
+  }
+  for (int32_t p = o0; p < o1; p++) {
     const int32_t t = g->ops[p].outputs[0];
     if (s->kind[t] != R50_STREAM_WINDOW) continue;
-    int32_t keep = s->produced[t];
-    for (int32_t o = p + 1; o < b; o++) {
-      const r50_op *op = &g->ops[o];
-      const int32_t out = op->outputs[0];
-      if (s->produced[out] >= rows_of(&g->tensors[out])) continue; /* consumer finished */
-      for (int32_t k = 0; k < op->n_inputs && k < 32; k++) {
-        if (op->inputs[k] != t) continue;
-        const int32_t lo = r50_rowmap_lo(&rows[o], s->produced[out]);
-        if (lo < keep) keep = lo;
-      }
-    }
+    if ((local && s->cross[t]) || (which == DROP_CROSS && !s->cross[t])) continue;
+    const int32_t keep = s->keep[t];
     if (keep > s->base[t]) {
       if (exec && s->produced[t] > keep) {
         const size_t rb = row_bytes(&g->tensors[t]);
@@ -133,7 +156,7 @@ static void step(const r50_graph *g, const r50_rowmap *rows, void *const *state,
                  void *const *tdata, void *const *scratch, int exec) {
   pull(g, rows, s, s->req);
   run_ops(g, rows, state, s, tdata, scratch, s->a, s->b, s->req, s->view, exec);
-  drop(g, rows, s, tdata, exec);
+  drop(g, rows, s, tdata, exec, s->a, s->b, DROP_ALL);
 }
 
 static void reset(const r50_graph *g, r50_stream *s) {
@@ -181,12 +204,16 @@ static void pipe_task(void *ctx, int32_t i) {
   /* each op single-threaded: this thread's runner is set aside for the task */
   const r50_parallel *par = r50_parallel_current();
   r50_set_parallel(NULL);
-  if (i == 0 && j->front)
+  if (i == 0 && j->front) {
     run_ops(j->g, j->rows, j->state, s, j->tdata, j->scratch, s->a, s->split, s->req, s->view,
             j->exec);
-  if (i == 1 && j->back)
+    drop(j->g, j->rows, s, j->tdata, j->exec, s->a, s->split, DROP_LOCAL);
+  }
+  if (i == 1 && j->back) {
     run_ops(j->g, j->rows, j->state, s, j->tdata, j->scratch, s->split, s->b, s->req_back,
             s->view_back, j->exec);
+    drop(j->g, j->rows, s, j->tdata, j->exec, s->split, s->b, DROP_LOCAL);
+  }
   r50_set_parallel(par);
 }
 
@@ -213,7 +240,9 @@ static void pipeline(const r50_graph *g, const r50_rowmap *rows, void *const *st
       if (j.back)
         run_ops(g, rows, state, s, tdata, scratch, s->split, s->b, s->req_back, s->view_back, exec);
     }
-    drop(g, rows, s, tdata, exec);
+    /* both sides' own windows were dropped in their tasks; the dry run and
+     * the single-side steps drop everything here (the same rows either way) */
+    drop(g, rows, s, tdata, exec, s->a, s->b, j.front && j.back && exec ? DROP_CROSS : DROP_ALL);
   }
   finish(g, rows, state, s, tdata, scratch, exec);
 }

@@ -52,6 +52,8 @@ typedef struct {
   int32_t *req;              /* [n_tensors] per-step work array */
   int32_t *req_back;         /* [n_tensors] pipeline: the back's step targets */
   int32_t *kind;             /* [n_tensors] R50_STREAM_* */
+  int32_t *keep;             /* [n_tensors] work array: first row to keep */
+  int32_t *cross;            /* [n_tensors] 1: window read across the pipeline split */
   void **view;               /* [n_tensors] tdata view handed to eval_rows */
   void **view_back;          /* [n_tensors] the same for the back (pipeline) */
 } r50_stream;
