@@ -20,9 +20,11 @@ static int8_t *const g_w = (int8_t *)0x60000000u; /* PSRAM: the bench links no w
 static int8_t g_in[200 * 1024], g_out[200 * 1024];
 static int32_t g_bias[2048], g_mult[2048], g_shift[2048];
 static uint32_t g_scratch[160 * 1024 / 4]; /* the kernel's arena scratch (tiling bytes) */
+static const char *g_only; /* -append "only=TEXT": only the layers whose name contains TEXT */
 
 static void bench(const char *name, int32_t ih, int32_t iw, int32_t ic, int32_t oc, int32_t f,
                   int32_t stride, int32_t real_hw, int band) {
+  if (g_only && !strstr(name, g_only)) return;
   r50_conv_params p;
   memset(&p, 0, sizeof p);
   p.batch = 1;
@@ -89,6 +91,8 @@ static void bench(const char *name, int32_t ih, int32_t iw, int32_t ic, int32_t 
 }
 
 int main(void) {
+  static char cmd[256];
+  if (sh_cmdline(cmd, sizeof cmd) == 0 && (g_only = strstr(cmd, "only=")) != NULL) g_only += 5;
   /* name, map, in_c, out_c, filter, stride, the real layer's input size, band calls */
   bench("1x1 14x14x256 -> 64", 14, 14, 256, 64, 1, 1, 56, 0);
   bench("1x1 4x56x256 -> 64 band", 4, 56, 256, 64, 1, 1, 56, 1);

@@ -81,7 +81,9 @@ static void fill(int8_t *p, int32_t n, int mode) {
   }
 }
 
-/* Requantization and clamps: mode 0 realistic, 1 extreme multipliers, 2 narrow clamp. */
+/* Requantization and clamps: mode 0 realistic, 1 extreme multipliers, 2 narrow clamp, 4 every
+ * channel in the conv's fast form (shift -1..-23, full clamp: the assembly requantization),
+ * mostly small shifts (frequent rounding ties). */
 static void quant(r50_requant_s8 *q, int32_t n, int mode) {
   const int32_t zps[] = {0, -128, 127, 5, -3};
   q->input_offset = -zps[rnd() % 5];
@@ -90,10 +92,14 @@ static void quant(r50_requant_s8 *q, int32_t n, int mode) {
     g_bias[c] = (int32_t)rnd() % (mode == 1 ? 2000000000 : 20000);
     g_mult[c] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
     g_shift[c] = mode == 1 ? rnd_range(-31, 8) : rnd_range(-12, 0);
+    if (mode == 4) g_shift[c] = (rnd() & 1) ? rnd_range(-3, -1) : rnd_range(-23, -1);
   }
   q->out_mult = g_mult;
   q->out_shift = g_shift;
-  if (mode == 2) {
+  if (mode == 4) {
+    q->act_min = -128;
+    q->act_max = 127;
+  } else if (mode == 2) {
     q->act_min = rnd_range(-128, 0);
     q->act_max = rnd_range(q->act_min, 127);
   } else if (rnd() & 1) {
@@ -406,6 +412,14 @@ int main(void) {
   conv_case(1, 5, 9, 33, 70, 3, 3, 1, 1, 1, 1, 0, 0, 1, 0);
   conv_case(2, 4, 5, 129, 65, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0);
   conv_case(1, 9, 9, 7, 96, 3, 3, 2, 2, 2, 2, 1, 0, 0, 1);
+  /* the assembly requantization (every channel fast, full clamp): channel pairs, odd out_c,
+   * several blocks, small and wide maps (1- / 2-pixel tails), one and several chunks */
+  for (int i = 0; i < 60; i++) {
+    const int32_t f = rnd_range(1, 3);
+    conv_case(rnd_range(1, 2), rnd_range(1, 9), rnd_range(1, 9), rnd_range(1, 80),
+              rnd_range(1, 70), f, f, rnd_range(1, 2), rnd_range(1, 2), 1, 1, (int)(rnd() & 1),
+              (rnd() % 4) == 0, 4, (int)(rnd() & 1));
+  }
   fc_case(1, 256, 10, 0, 0);
   fc_case(1, 1, 1, 1, 1);
   fc_case(3, 37, 11, 0, 2);

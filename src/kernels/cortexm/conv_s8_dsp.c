@@ -148,14 +148,30 @@ static const int8_t *gather(const conv_ctx *c, const pix_t *q, int32_t k0, int32
 }
 
 
-/* acc[6 p .. 6 p + 6) += the channel pair p's dot products with the 3 pixels over G groups of
- * 4 k, for p < npairs. x: per group, pixel j's even and odd int16 pair words at 2j, 2j + 1
- * (24 bytes); w: per pair, per group, channel 0 even, odd, channel 1 even, odd (16 bytes),
- * pairs contiguous; acc per pair: channel 0 pixels 0..2, channel 1 pixels 0..2. G % 4 == 0.
- * Assembly: the tile needs 6 accumulators + 4 weight + 2 input registers + 2 pointers = 14,
- * every register but SP and PC, so loop bounds live on the stack. tile2x2 / tile1x2: the
- * same for the first 2 / 1 pixels only (a layer's last tile; the other accumulators are
- * stored back unchanged). */
+/* The channel pairs p < npairs of a 3-pixel tile over G groups of 4 k: acc = src + the pair's
+ * dot products with the 3 pixels. x: per group, pixel j's even and odd int16 pair words at 2j,
+ * 2j + 1 (24 bytes); w: per pair, per group, channel 0 even, odd, channel 1 even, odd (16
+ * bytes), pairs contiguous; src / dst per pair: channel 0 pixels 0..2, channel 1 pixels 0..2.
+ * G % 4 == 0. src is the block's initial values (first chunk: init6) or the accumulators
+ * themselves (src == dst). Assembly: the tile needs 6 accumulators + 4 weight + 2 input
+ * registers + 2 pointers = 14, every register but SP and PC, so the other arguments live on
+ * the stack (copied from tile_args). tile3x2_rq: on the last chunk, requantizes the 6 sums in
+ * registers (rq_fast's SMMLAR + QADD + ASR + SSAT, per channel {m2, e, rr} from rq, 3 words)
+ * and stores the bytes at out + ch, out + out_c + ch, out + 2 out_c + ch (3 consecutive pixels)
+ * instead of the accumulators: no accumulator store, reload and C loop. tile2x2 / tile1x2: the
+ * first 2 / 1 pixels only (a layer's last tile; the other dst words are src's). */
+typedef struct {
+  const int32_t *src;  /* per pair 6 initial values (advanced by the assembly) */
+  const uint32_t *x;
+  const uint32_t *x_end; /* x + 6 G words */
+  int32_t npairs;
+  int32_t entry;       /* TBH entry: (16 - G % 16) % 16 / 4 */
+  void *dst;           /* int32_t acc (store) or const rq_c * (tile3x2_rq) */
+  int8_t *out;         /* tile3x2_rq: first pixel's output, channel oc0 */
+  int32_t out_c;       /* tile3x2_rq: output pixel stride */
+  const uint32_t *w;
+} tile_args;
+
 #define ARG __attribute__((unused)) /* read by the assembly from r0-r3 and the stack */
 #define T_W "ldm r2!, {r8-r11}\n\t" /* the pair's 4 weight words of the group */
 #define T_PIX(POST, A, B)                   \
@@ -167,25 +183,17 @@ static const int8_t *gather(const conv_ctx *c, const pix_t *q, int32_t k0, int32
 #define T_GROUP3 T_W T_PIX("8", "r0", "r5") T_PIX("8", "r3", "r6") T_PIX("8", "r4", "r7")
 #define T_GROUP2 T_W T_PIX("8", "r0", "r5") T_PIX("16", "r3", "r6")
 #define T_GROUP1 T_W T_PIX("24", "r0", "r5")
-#define T_BODY(GROUP)                                                                      \
-  __asm__ volatile(                                                                        \
+/* stack: [sp] src, +4 x, +8 x end, +12 pairs left, +16 entry, +20 dst, +24 out, +28 out_c */
+#define T_HEAD(GROUP)                                                                      \
       "push {r4-r11, lr}\n\t"                                                              \
-      "sub sp, sp, #24\n\t"          /* [sp]: acc, +4 x, +8 x end, +12 pairs left, +16 entry */ \
-      "str r0, [sp]\n\t"                                                                   \
-      "str r1, [sp, #4]\n\t"                                                               \
-      "add r12, r3, r3, lsl #1\n\t"                                                        \
-      "add r12, r1, r12, lsl #3\n\t" /* x + 24 G */                                        \
-      "str r12, [sp, #8]\n\t"                                                              \
-      "ldr r12, [sp, #60]\n\t"       /* npairs (5th argument) */                           \
-      "str r12, [sp, #12]\n\t"                                                             \
-      "and r3, r3, #12\n\t"          /* the loop runs 16 groups a trip: a first trip of G % 16 */ \
-      "rsb r3, r3, #16\n\t"          /* enters past (16 - G % 16) / 4 blocks of 4 groups */  \
-      "and r3, r3, #12\n\t"                                                                \
-      "lsr r3, r3, #2\n\t"                                                                 \
-      "str r3, [sp, #16]\n\t"                                                              \
+      "sub sp, sp, #32\n\t"                                                                \
+      "ldm r0, {r1-r9}\n\t"                                                                \
+      "stm sp, {r1-r8}\n\t"                                                                \
+      "mov r2, r9\n\t"                                                                     \
       "1:\n\t"                                                                             \
       "ldr lr, [sp]\n\t"                                                                   \
-      "ldm lr, {r0, r3, r4, r5, r6, r7}\n\t"                                               \
+      "ldm lr!, {r0, r3, r4, r5, r6, r7}\n\t"                                              \
+      "str lr, [sp]\n\t"                                                                   \
       "ldr r1, [sp, #4]\n\t"                                                               \
       "ldr r12, [sp, #16]\n\t"                                                             \
       "tbh [pc, r12, lsl #1]\n\t"                                                          \
@@ -197,34 +205,52 @@ static const int8_t *gather(const conv_ctx *c, const pix_t *q, int32_t k0, int32
       "5:\n\t" GROUP GROUP GROUP GROUP                                                     \
       "ldr r12, [sp, #8]\n\t"                                                              \
       "cmp r1, r12\n\t"                                                                    \
-      "bne 2b\n\t"                                                                         \
-      "ldr lr, [sp]\n\t"                                                                   \
-      "stm lr!, {r0, r3, r4, r5, r6, r7}\n\t"                                              \
-      "str lr, [sp]\n\t"                                                                   \
+      "bne 2b\n\t"
+#define T_TAIL                                                                             \
       "ldr r12, [sp, #12]\n\t"                                                             \
       "subs r12, r12, #1\n\t"                                                              \
       "str r12, [sp, #12]\n\t"                                                             \
       "bne 1b\n\t"                                                                         \
-      "add sp, sp, #24\n\t"                                                                \
-      "pop {r4-r11, pc}\n\t")
+      "add sp, sp, #32\n\t"                                                                \
+      "pop {r4-r11, pc}\n\t"
+#define T_BODY(GROUP)                                                                      \
+  __asm__ volatile(T_HEAD(GROUP)                                                           \
+      "ldr lr, [sp, #20]\n\t"                                                              \
+      "stm lr!, {r0, r3, r4, r5, r6, r7}\n\t"                                              \
+      "str lr, [sp, #20]\n\t" T_TAIL)
+/* rq_fast of accumulator A into byte [ADDR]: r8 m2, r9 e, r10 rr, r12 scratch */
+#define T_RQ(A, ADDR)                                                                      \
+      "add r12, r10, " A ", asr #31\n\t"                                                   \
+      "smmlar " A ", " A ", r8, " A "\n\t"                                                 \
+      "qadd " A ", " A ", r12\n\t"                                                         \
+      "asr " A ", " A ", r9\n\t"                                                           \
+      "ssat " A ", #8, " A "\n\t"                                                          \
+      "strb " A ", " ADDR "\n\t"
 
-typedef void tile_fn(int32_t *acc, const uint32_t *x, const uint32_t *w, int32_t groups,
-                     int32_t npairs);
+typedef void tile_fn(const tile_args *a);
 
-__attribute__((naked, noinline)) static void tile3x2(ARG int32_t *acc, ARG const uint32_t *x,
-                                                     ARG const uint32_t *w, ARG int32_t groups,
-                                                     ARG int32_t npairs) {
+__attribute__((naked, noinline)) static void tile3x2(ARG const tile_args *a) {
   T_BODY(T_GROUP3);
 }
-__attribute__((naked, noinline)) static void tile2x2(ARG int32_t *acc, ARG const uint32_t *x,
-                                                     ARG const uint32_t *w, ARG int32_t groups,
-                                                     ARG int32_t npairs) {
+__attribute__((naked, noinline)) static void tile2x2(ARG const tile_args *a) {
   T_BODY(T_GROUP2);
 }
-__attribute__((naked, noinline)) static void tile1x2(ARG int32_t *acc, ARG const uint32_t *x,
-                                                     ARG const uint32_t *w, ARG int32_t groups,
-                                                     ARG int32_t npairs) {
+__attribute__((naked, noinline)) static void tile1x2(ARG const tile_args *a) {
   T_BODY(T_GROUP1);
+}
+__attribute__((naked, noinline)) static void tile3x2_rq(ARG const tile_args *a) {
+  __asm__ volatile(T_HEAD(T_GROUP3)
+      "ldr lr, [sp, #20]\n\t"       /* rq: channel 0's m2, e, rr */
+      "ldm lr!, {r8-r10}\n\t"
+      "ldr r1, [sp, #24]\n\t"       /* out */
+      "ldr r11, [sp, #28]\n\t"      /* out_c */
+      T_RQ("r0", "[r1]") T_RQ("r3", "[r1, r11]") T_RQ("r4", "[r1, r11, lsl #1]")
+      "ldm lr!, {r8-r10}\n\t"       /* channel 1 */
+      "str lr, [sp, #20]\n\t"
+      "adds r1, r1, #1\n\t"
+      T_RQ("r5", "[r1]") T_RQ("r6", "[r1, r11]") T_RQ("r7", "[r1, r11, lsl #1]")
+      "adds r1, r1, #1\n\t"
+      "str r1, [sp, #24]\n\t" T_TAIL);
 }
 #undef T_W
 #undef T_PIX
@@ -232,6 +258,9 @@ __attribute__((naked, noinline)) static void tile1x2(ARG int32_t *acc, ARG const
 #undef T_GROUP2
 #undef T_GROUP1
 #undef T_BODY
+#undef T_HEAD
+#undef T_TAIL
+#undef T_RQ
 
 /* g4 >= 1 groups of 4 bytes of two channels (s0, s1: any alignment) -> d: per group
  * s0 even, odd, s1 even, odd (tile3x2's weight layout): 2 LDR + 4 SXTB16 + STM. */
@@ -451,36 +480,53 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
   int8_t *const stage = (int8_t *)(s8 + t->st_off);
   const size_t stage_bytes = ((size_t)t->kw + 4u + 3u) / 4u * 4u;
   const int one_chunk = t->kw >= c.K;
-  int32_t init[R50_DSP_CB_MAX];
+  const int full = p->q.act_min <= -128 && p->q.act_max >= 127;
+  int32_t init6[3 * R50_DSP_CB_MAX]; /* per pair: channel 0's init x 3, channel 1's x 3 */
   rq_c rc[R50_DSP_CB_MAX];
+  tile_args ta;
+  ta.out_c = out_c;
   for (int32_t oc0 = 0; oc0 < out_c; oc0 += t->cb) {
     const int32_t nc = out_c - oc0 < t->cb ? out_c - oc0 : t->cb, npairs = (nc + 1) / 2;
-    for (int32_t ch = 0; ch < nc; ch++)
-      init[ch] = (int32_t)((bias ? (uint32_t)bias[oc0 + ch] : 0u) +
-                           (uint32_t)off * wsum(filter + (size_t)(oc0 + ch) * c.K, c.K));
-    for (int32_t ch = nc; ch < 2 * npairs; ch++) init[ch] = 0;
+    for (int32_t ch = 0; ch < 2 * npairs; ch++) {
+      const int32_t v =
+          ch >= nc ? 0
+                   : (int32_t)((bias ? (uint32_t)bias[oc0 + ch] : 0u) +
+                               (uint32_t)off * wsum(filter + (size_t)(oc0 + ch) * c.K, c.K));
+      int32_t *const d = init6 + 6 * (ch >> 1) + 3 * (ch & 1);
+      d[0] = d[1] = d[2] = v;
+    }
     const int all_fast = rq_prep(&p->q, oc0, nc, rc);
+    /* the 3-pixel tiles of the last chunk requantize in the assembly */
+    const int rq_asm = all_fast && full && !(nc & 1);
+    ta.npairs = npairs;
     for (int32_t pix0 = 0; pix0 < npix; pix0 += t->npb) {
       const int32_t npx = npix - pix0 < t->npb ? npix - pix0 : t->npb;
       for (int32_t k0 = 0; k0 < c.K; k0 += t->kw) {
         const int32_t n = c.K - k0 < t->kw ? c.K - k0 : t->kw, G = (n + 15) / 16 * 4;
         if (!one_chunk || pix0 == 0) extend_w(&c, oc0, nc, k0, n, G, W);
+        const int last = k0 + n >= c.K;
+        ta.x = X;
+        ta.x_end = X + 6 * G;
+        ta.entry = ((16 - G % 16) & 12) >> 2;
         for (int32_t j0 = 0; j0 < npx; j0 += 3) {
           const int nq = npx - j0 < 3 ? (int)(npx - j0) : 3;
           pix_t q[3];
           for (int j = 0; j < 3; j++) /* a last 1 or 2 pixels: the spare slots repeat one */
             pixel(&c, input, output, pix0 + j0 + (j < nq ? j : 0), &q[j]);
           int32_t *acc = ACC + (size_t)j0 * 2 * npairs; /* (j0 / 3) * npairs * 6 */
-          if (k0 == 0)
-            for (int32_t pr = 0; pr < npairs; pr++)
-              for (int j = 0; j < 3; j++) {
-                acc[6 * pr + j] = init[2 * pr];
-                acc[6 * pr + 3 + j] = init[2 * pr + 1];
-              }
           extend_x(&c, q, k0, n, X, stage, stage_bytes);
+          ta.src = k0 == 0 ? init6 : acc;
+          ta.w = W;
+          if (last && rq_asm && nq == 3) {
+            ta.dst = rc;
+            ta.out = q[0].out + oc0;
+            tile3x2_rq(&ta);
+            continue;
+          }
+          ta.dst = acc;
           tile_fn *const run = nq == 3 ? tile3x2 : nq == 2 ? tile2x2 : tile1x2;
-          run(acc, X, W, G, npairs);
-          if (k0 + n >= c.K) requant_tile(&p->q, rc, all_fast, q, nq, oc0, nc, acc);
+          run(&ta);
+          if (last) requant_tile(&p->q, rc, all_fast, q, nq, oc0, nc, acc);
         }
       }
     }
