@@ -58,8 +58,9 @@ size_t r50_conv_s8_x86_prepare__avx512vnni(r50_conv_s8_x86 *c, const r50_conv_pa
   c->lsh = ls;
   c->rsh = rs;
   if (c->direct) return 0;
-  /* scratch for the gathered (im2col) mode, also kept for windowed convs: a
-   * streamed band's geometry may need it */
+  /* window convs read A in place, their border tiles gather into the task's stack */
+  if (x86_window_inplace(c) && (size_t)MR * c->Kp <= R50_X86_WIN_LOCAL) return 0;
+  /* scratch for the gathered (im2col) mode */
   int32_t mc = MC_BYTES / c->Kp / MR * MR;
   if (mc < MR) mc = MR;
   if (mc > x86_round_up(c->M, MR)) mc = x86_round_up(c->M, MR);

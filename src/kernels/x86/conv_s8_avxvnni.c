@@ -48,6 +48,8 @@ size_t r50_conv_s8_x86_prepare__avxvnni(r50_conv_s8_x86 *c, const r50_conv_param
   c->lsh = ls;
   c->rsh = rs;
   if (c->direct) return 0;
+  /* window convs read A in place, their border tiles gather into the task's stack */
+  if (x86_window_inplace(c) && (size_t)MR * c->Kp <= R50_X86_WIN_LOCAL) return 0;
   int32_t mc = MC_BYTES / c->Kp / MR * MR;
   if (mc < MR) mc = MR;
   if (mc > x86_round_up(c->M, MR)) mc = x86_round_up(c->M, MR);

@@ -17,7 +17,7 @@ typedef struct {
   int32_t rows;
   int8_t *out;         /* output row 0 */
   int mode;            /* 0 gathered, 1 direct 1x1, 2 window read in place */
-  int32_t safe;        /* window mode: rows whose windows can be read in place */
+  int all_inside;      /* window mode: every window inside the input (no per-tile check) */
   int32_t pg;          /* panels per task */
   x86_split sp;
   const int8_t *input;
@@ -27,25 +27,10 @@ typedef struct {
 
 enum { MODE_GATHERED = 0, MODE_DIRECT = 1, MODE_WINDOW = 2 };
 
-/* Window tile whose last rows would read past the input: gather the rows into
- * a local buffer in the same layout (bounded by WIN_LOCAL, checked in eval). */
-#define WIN_LOCAL 16384
-
-static void window_tile(const job *jb, int32_t r0, int32_t mr, const int8_t *wp, int32_t j) {
-  const r50_conv_s8_x86 *c = jb->c;
-  int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
-  const int8_t *a[MR];
-  if (r0 + mr <= jb->safe) {
-    for (int32_t r = 0; r < MR; r++) a[r] = x86_window_row(&c->p, jb->input, r0 + (r < mr ? r : mr - 1));
-    tile(c, a, mr, wp, j * NR, o, 1, c->kh, (size_t)c->p.dilation_h * c->p.in_w * c->p.in_c, c->seg);
-    return;
-  }
-  _Alignas(64) int8_t local[WIN_LOCAL];
-  const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u);
-  for (int32_t r = 0; r < mr; r++) x86_gather_row_vnni(c, jb->input, r0 + r, local + (size_t)r * c->Kp, 0x80u, fill);
-  for (int32_t r = 0; r < MR; r++) a[r] = local + (size_t)(r < mr ? r : mr - 1) * c->Kp;
-  tile(c, a, mr, wp, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
-}
+/* Window mode: the MR rows of tile r0 read in place when their windows lie
+ * inside the image, else gathered once into a local buffer in the same layout
+ * (padded borders, or the last pixels whose segments would read past the
+ * input; bounded by R50_X86_WIN_LOCAL, checked in the entry point). */
 
 static void compute_task(void *ctx, int32_t t) {
   const job *jb = (const job *)ctx;
@@ -54,26 +39,39 @@ static void compute_task(void *ctx, int32_t t) {
   const int32_t r_begin = rb * jb->sp.rb_rows;
   const int32_t r_end = r_begin + jb->sp.rb_rows < jb->rows ? r_begin + jb->sp.rb_rows : jb->rows;
   const int32_t np = c->Np / NR;
-  const int32_t j_end = (jg + 1) * jb->pg < np ? (jg + 1) * jb->pg : np;
+  const int32_t j0 = jg * jb->pg, j1 = (jg + 1) * jb->pg < np ? (jg + 1) * jb->pg : np;
+  const size_t wstep = (size_t)c->Kp * NR;
+  _Alignas(64) int8_t local[R50_X86_WIN_LOCAL];
   /* rows outer, the group's panels inner: the A rows stay in L1 while the
-   * group's weights (sized for L2 in eval) are swept */
+   * group's weights (sized for L2 in eval) are swept. Each tile() call keeps
+   * constant layout arguments, so the inlined micro-kernel is specialised. */
   for (int32_t r0 = r_begin; r0 < r_end; r0 += MR) {
     const int32_t mr = r_end - r0 < MR ? r_end - r0 : MR;
-    for (int32_t j = jg * jb->pg; j < j_end; j++) {
-      const int8_t *wp = c->w + (size_t)j * c->Kp * NR;
-      if (jb->mode == MODE_WINDOW) {
-        window_tile(jb, r0, mr, wp, j);
-        continue;
-      }
-      const int8_t *a[MR];
+    int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
+    const int8_t *a[MR];
+    if (jb->mode == MODE_WINDOW && (jb->all_inside || x86_window_inside(c, r0, mr))) {
+      for (int32_t r = 0; r < MR; r++)
+        a[r] = x86_window_row(&c->p, jb->input, r0 + (r < mr ? r : mr - 1));
+      const size_t ks = (size_t)c->p.dilation_h * c->p.in_w * c->p.in_c;
+      for (int32_t j = j0; j < j1; j++)
+        tile(c, a, mr, c->w + (size_t)j * wstep, j * NR, o, 1, c->kh, ks, c->seg);
+      continue;
+    }
+    if (jb->mode == MODE_WINDOW) { /* a border tile: gathered once for all panels */
+      const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u);
+      for (int32_t r = 0; r < mr; r++)
+        x86_gather_row_vnni(c, jb->input, r0 + r, local + (size_t)r * c->Kp, 0x80u, fill);
+      for (int32_t r = 0; r < MR; r++) a[r] = local + (size_t)(r < mr ? r : mr - 1) * c->Kp;
+    } else {
       for (int32_t r = 0; r < MR; r++)
         a[r] = jb->abase + (size_t)(r0 + (r < mr ? r : mr - 1)) * jb->astride;
-      int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
-      if (jb->mode == MODE_DIRECT)
-        tile(c, a, mr, wp, j * NR, o, 1, 1, 0, c->Kp);
-      else
-        tile(c, a, mr, wp, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
     }
+    if (jb->mode == MODE_DIRECT)
+      for (int32_t j = j0; j < j1; j++)
+        tile(c, a, mr, c->w + (size_t)j * wstep, j * NR, o, 1, 1, 0, c->Kp);
+    else
+      for (int32_t j = j0; j < j1; j++)
+        tile(c, a, mr, c->w + (size_t)j * wstep, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
   }
 }
 
@@ -102,8 +100,8 @@ void R50_VNNI_CONV_NAME(const r50_conv_s8_x86 *c, const int8_t *input, int8_t *o
   if (c->direct || x86_window_inplace(c)) {
     jb.mode = c->direct ? MODE_DIRECT : MODE_WINDOW;
     if (!c->direct) {
-      jb.safe = x86_window_safe_rows(c, input);
-      if (jb.safe < c->M && (size_t)MR * c->Kp > WIN_LOCAL) goto gathered;
+      jb.all_inside = c->M > 0 && x86_window_all_inside(c) && x86_window_inside(c, c->M - 1, 1);
+      if (!jb.all_inside && (size_t)MR * c->Kp > R50_X86_WIN_LOCAL) goto gathered;
     }
     jb.abase = input;
     jb.astride = (size_t)c->K;

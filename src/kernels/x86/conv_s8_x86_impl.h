@@ -180,32 +180,58 @@ static inline void x86_vnni_pack(const r50_conv_s8_x86 *c, const int8_t *filter,
     }
 }
 
-/* 1 when every window of the (possibly banded) geometry lies inside the input,
- * so window-layout A rows can be read in place. */
+/* Bytes of a window-mode task's stack buffer for the tiles it gathers (MR rows
+ * of Kp bytes must fit, else the conv runs in gathered mode with scratch). */
+#define R50_X86_WIN_LOCAL 16384
+
+/* 1 when window-layout A rows can be read from the input in place for the
+ * pixels whose windows lie inside the image (x86_window_inside); the others,
+ * at padded borders, are gathered per tile (window_tile in the driver). */
 static inline int x86_window_inplace(const r50_conv_s8_x86 *c) {
+  return c->win && c->p.dilation_w == 1;
+}
+
+/* 1 when every window of the (possibly banded) geometry lies inside the input. */
+static inline int x86_window_all_inside(const r50_conv_s8_x86 *c) {
   const r50_conv_params *p = &c->p;
-  return c->win && p->dilation_w == 1 && p->pad_top == 0 && p->pad_left == 0 &&
+  return p->pad_top == 0 && p->pad_left == 0 &&
          (p->out_h - 1) * p->stride_h + (p->filter_h - 1) * p->dilation_h < p->in_h &&
          (p->out_w - 1) * p->stride_w + p->filter_w - 1 < p->in_w;
 }
 
-/* Window origin of output pixel m (in-place window mode). */
+/* Window origin of output pixel m (in-place window mode; only for pixels
+ * x86_window_inside accepts, whose origin is inside the image). */
 static inline const int8_t *x86_window_row(const r50_conv_params *p, const int8_t *input, int32_t m) {
   const int32_t hw = p->out_h * p->out_w;
   const int32_t b = m / hw, r = m % hw, oy = r / p->out_w, ox = r % p->out_w;
-  return input + (((size_t)b * p->in_h + (size_t)oy * p->stride_h) * p->in_w +
-                  (size_t)ox * p->stride_w) * p->in_c;
+  return input + (((size_t)b * p->in_h + (size_t)(oy * p->stride_h - p->pad_top)) * p->in_w +
+                  (size_t)(ox * p->stride_w - p->pad_left)) * p->in_c;
 }
 
-/* Rows [0, result) read only bytes of the input (a segment reads seg >= fw * in_c
- * bytes, so the last pixels could read up to 3 bytes past the tensor's end). */
-static inline int32_t x86_window_safe_rows(const r50_conv_s8_x86 *c, const int8_t *input) {
+/* 1 when pixels m0 .. m0 + n - 1 all have their window inside the image and
+ * their segments read only bytes of the input (a segment reads seg >= fw * in_c
+ * bytes: the last pixels could read up to 3 bytes past the tensor's end). */
+static inline int x86_window_inside(const r50_conv_s8_x86 *c, int32_t m0, int32_t n) {
   const r50_conv_params *p = &c->p;
+  const int32_t hw = p->out_h * p->out_w;
+  int32_t b = m0 / hw, r = m0 % hw, oy = r / p->out_w, ox = r % p->out_w;
+  const int32_t ylast = (p->filter_h - 1) * p->dilation_h, xlast = p->filter_w - 1;
   const size_t total = (size_t)p->batch * p->in_h * p->in_w * p->in_c;
-  const size_t tail = (size_t)(p->filter_h - 1) * p->dilation_h * p->in_w * p->in_c + (size_t)c->seg;
-  int32_t m = c->M;
-  while (m > 0 && (size_t)(x86_window_row(p, input, m - 1) - input) + tail > total) m--;
-  return m;
+  const size_t tail = (size_t)ylast * p->in_w * p->in_c + (size_t)c->seg;
+  for (int32_t i = 0; i < n; i++) {
+    const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
+    if (iy0 < 0 || iy0 + ylast >= p->in_h || ix0 < 0 || ix0 + xlast >= p->in_w) return 0;
+    const size_t at = (((size_t)b * p->in_h + (size_t)iy0) * p->in_w + (size_t)ix0) * p->in_c;
+    if (at + tail > total) return 0;
+    if (++ox == p->out_w) {
+      ox = 0;
+      if (++oy == p->out_h) {
+        oy = 0;
+        b++;
+      }
+    }
+  }
+  return 1;
 }
 
 /* Gathers pixel m's A row in the window layout: segment ky at dst + ky * seg,
