@@ -122,7 +122,7 @@ typedef struct {
                                    NAME_init set it, so the host's plan is the device's) */
 #define R50_OPT_PIPELINE 8u     /* planner: also plan the streamed region's two-thread pipeline
                                    (src/runtime/stream.h: its back half's scratch and deeper
-                                   windows; ResNet50V2 224 at avx512vnni +63 KB); invokes whose
+                                   windows; ResNet50V2 224: +29 KB); invokes whose
                                    runner has 2 threads then run the two halves side by side
                                    instead of splitting every row band across the threads */
 typedef struct {
