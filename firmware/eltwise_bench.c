@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kernels/cortexm/eltwise_s8_dsp.h"
+#include "kernels/cortexm/pool_s8_dsp.h"
 #include "kernels/quant.h"
 #include "kernels/ref/eltwise.h"
 #include "kernels/ref/pool.h"

@@ -7,7 +7,9 @@
  * extreme multipliers (shift -31 .. +8, mult 2^30 .. 2^31-1) and clamps.
  * Elementwise ADD / SUB / MUL: same shape, per-channel and scalar broadcasts
  * (either input), [H,W,1] x [C], in place (out == in1), scales as prepare
- * derives them and random multipliers / shifts, all zero points, clamps.
+ * derives them and random multipliers / shifts, all zero points, clamps, [C]
+ * constants across chunks of 256 channels, row bands. MAX_POOL_2D: filters
+ * 1x1..5x5, strides 1-3, SAME / VALID, any channel count, clamps, bands.
  * Exit status (QEMU's, via semihosting): the number of mismatching cases. */
 #include <stdint.h>
 #include <stdio.h> /* snprintf only: firmware/fmt.c */
@@ -16,18 +18,20 @@
 #include "kernels/cortexm/conv_s8_dsp.h"
 #include "kernels/cortexm/dwconv_s8_dsp.h"
 #include "kernels/cortexm/eltwise_s8_dsp.h"
+#include "kernels/cortexm/pool_s8_dsp.h"
 #include "kernels/quant.h"
 #include "kernels/ref/conv.h"
 #include "kernels/ref/dwconv.h"
 #include "kernels/ref/eltwise.h"
 #include "kernels/ref/fc.h"
+#include "kernels/ref/pool.h"
 #include "semihost.h"
 
 #if !defined(R50_CORTEXM_DSP_KERNELS)
 #error "kernels_test needs KERNELS=dsp (R50_CORTEXM_DSP) and a DSP Cortex-M target"
 #endif
-#if !defined(R50_CORTEXM_DSP_ELTWISE)
-#error "kernels_test needs the Cortex-M DSP elementwise kernels"
+#if !defined(R50_CORTEXM_DSP_ELTWISE) || !defined(R50_CORTEXM_DSP_POOL)
+#error "kernels_test needs the Cortex-M DSP elementwise and pool kernels"
 #endif
 
 #define IN_MAX (24 * 1024)
@@ -313,7 +317,7 @@ static float rnd_scale(void) { return (float)(1 + rnd() % 1000) / 4096.0f; }
 /* op: 0 ADD, 1 SUB, 2 MUL; q_mode 0 scales as prepare derives them, 1 random multipliers
  * and shifts, 2 narrow clamp; inplace: out == in1 (only when in1 has the output shape). */
 static void eltwise_case(int op, int kind, int32_t h, int32_t w, int32_t c, int data_mode,
-                         int q_mode, int inplace) {
+                         int q_mode, int inplace, int bands) {
   int32_t nd1, nd2, d1[4], d2[4];
   bshape(kind, h, w, c, &nd1, d1, &nd2, d2);
   const int32_t n1 = numel(nd1, d1), n2 = numel(nd2, d2), n = h * w * c;
@@ -385,10 +389,82 @@ static void eltwise_case(int op, int kind, int32_t h, int32_t w, int32_t c, int 
     memset(g_out_dsp, 0x5A, (size_t)n);
   }
   const int8_t *src1 = inplace ? g_out_dsp : g_in;
-  if (op == 0) r50_add_s8_dsp(&pa, src1, g_w, dst);
-  else if (op == 1) r50_sub_s8_dsp(&pa, src1, g_w, dst);
-  else r50_mul_s8_dsp(&pm, src1, g_w, dst);
-  check("eltwise", n, g_out_ref, g_out_dsp, desc);
+  /* bands (op eval_rows): rows [y0, y1), each row-mapped input (H = h) viewed from row y0,
+   * the broadcast rebuilt for the band */
+  const int rm1 = bands && nd1 == 4 && d1[1] == h, rm2 = bands && nd2 == 4 && d2[1] == h;
+  const int32_t step = rm1 || rm2 ? 1 + (int32_t)(rnd() % 3) : h;
+  for (int32_t y0 = 0; y0 < h; y0 += step) {
+    const int32_t y1 = y0 + step < h ? y0 + step : h;
+    int32_t b1[4], b2[4];
+    memcpy(b1, d1, sizeof b1);
+    memcpy(b2, d2, sizeof b2);
+    if (rm1) b1[1] = y1 - y0;
+    if (rm2) b2[1] = y1 - y0;
+    const size_t r1 = rm1 ? (size_t)y0 * (size_t)(n1 / h) : 0, r2 = rm2 ? (size_t)y0 * (size_t)(n2 / h) : 0;
+    const size_t ro = (size_t)y0 * (size_t)(n / h);
+    if (op == 2) r50_bcast_init(&pm.bc, nd1, b1, nd2, b2);
+    else r50_bcast_init(&pa.bc, nd1, b1, nd2, b2);
+    if (op == 0) r50_add_s8_dsp(&pa, src1 + r1, g_w + r2, dst + ro);
+    else if (op == 1) r50_sub_s8_dsp(&pa, src1 + r1, g_w + r2, dst + ro);
+    else r50_mul_s8_dsp(&pm, src1 + r1, g_w + r2, dst + ro);
+  }
+  check(bands ? "eltwise(bands)" : "eltwise", n, g_out_ref, g_out_dsp, desc);
+}
+
+/* MAX_POOL_2D: q_mode 2 narrow clamp, else 1 in 2 a RELU-like lower bound; bands: row slices
+ * as op eval_rows passes them (r50_rowband). */
+static void pool_case(int32_t batch, int32_t ih, int32_t iw, int32_t c, int32_t fh, int32_t fw,
+                      int32_t sh, int32_t sw, int same, int data_mode, int q_mode, int bands) {
+  r50_pool_params p;
+  memset(&p, 0, sizeof p);
+  p.batch = batch;
+  p.in_h = ih;
+  p.in_w = iw;
+  p.channels = c;
+  p.filter_h = fh;
+  p.filter_w = fw;
+  p.stride_h = sh;
+  p.stride_w = sw;
+  const int32_t pad = same ? 0 : 1;
+  p.out_h = (int32_t)r50_tfl_out_size(pad, ih, fh, sh, 1);
+  p.out_w = (int32_t)r50_tfl_out_size(pad, iw, fw, sw, 1);
+  if (p.out_h < 1 || p.out_w < 1) return;
+  p.pad_top = (int32_t)r50_tfl_padding(sh, 1, ih, fh, p.out_h, NULL);
+  p.pad_left = (int32_t)r50_tfl_padding(sw, 1, iw, fw, p.out_w, NULL);
+  const int32_t n_in = batch * ih * iw * c, n_out = batch * p.out_h * p.out_w * c;
+  if (n_in > IN_MAX || n_out > OUT_MAX) return;
+  p.act_min = -128;
+  p.act_max = 127;
+  if (q_mode == 2) {
+    p.act_min = rnd_range(-128, 0);
+    p.act_max = rnd_range(p.act_min, 127);
+  } else if (rnd() & 1) {
+    p.act_min = rnd_range(-128, 10);
+  }
+  fill(g_in, n_in, data_mode);
+  char desc[128];
+  snprintf(desc, sizeof desc, "b%d %dx%dx%d f%dx%d s%d,%d %s data%d q%d [%d,%d]", (int)batch,
+           (int)ih, (int)iw, (int)c, (int)fh, (int)fw, (int)sh, (int)sw, same ? "SAME" : "VALID",
+           data_mode, q_mode, (int)p.act_min, (int)p.act_max);
+  r50_maxpool_s8_ref(&p, g_in, g_out_ref);
+  memset(g_out_dsp, 0x5A, (size_t)n_out);
+  if (bands && batch == 1) {
+    for (int32_t y0 = 0; y0 < p.out_h;) {
+      const int32_t y1 = y0 + 1 + (int32_t)(rnd() % 3) < p.out_h ? y0 + 1 + (int32_t)(rnd() % 3) : p.out_h;
+      int32_t lo = y0 * sh - p.pad_top, hi = (y1 - 1) * sh - p.pad_top + fh;
+      if (lo < 0) lo = 0;
+      if (hi > ih) hi = ih;
+      r50_pool_params q = p;
+      q.in_h = hi - lo;
+      q.out_h = y1 - y0;
+      q.pad_top = p.pad_top - y0 * sh + lo;
+      r50_maxpool_s8_dsp(&q, g_in + (size_t)lo * iw * c, g_out_dsp + (size_t)y0 * p.out_w * c);
+      y0 = y1;
+    }
+  } else {
+    r50_maxpool_s8_dsp(&p, g_in, g_out_dsp);
+  }
+  check(bands ? "maxpool(bands)" : "maxpool", n_out, g_out_ref, g_out_dsp, desc);
 }
 
 int main(void) {
@@ -440,13 +516,34 @@ int main(void) {
   for (int op = 0; op < 3; op++)
     for (int kind = 0; kind < 7; kind++)
       for (int mode = 0; mode < 3; mode++) {
-        eltwise_case(op, kind, 5, 7, 13, mode == 1, mode, 0);
-        eltwise_case(op, kind, 3, 4, 64, 0, mode, kind == 0 || kind == 1 || kind == 2 || kind == 5);
-        eltwise_case(op, kind, 1, 1, 1, 0, mode, 0);
+        eltwise_case(op, kind, 5, 7, 13, mode == 1, mode, 0, 0);
+        eltwise_case(op, kind, 3, 4, 64, 0, mode, kind == 0 || kind == 1 || kind == 2 || kind == 5, 0);
+        eltwise_case(op, kind, 1, 1, 1, 0, mode, 0, 0);
+        /* the fast paths' [C] constants across chunks of 256 channels (C % 4 tails, a last
+         * chunk of 2 or 5 channels), in place, whole and in row bands */
+        eltwise_case(op, kind, 2, 3, 258, mode == 1, mode, 1, 0);
+        eltwise_case(op, kind, 4, 2, 517, 0, mode, kind != 3 && kind != 4, 1);
+        eltwise_case(op, kind, 6, 5, 4 + mode, 0, mode, 0, 1);
       }
   for (int i = 0; i < 600; i++)
     eltwise_case((int)(rnd() % 3), (int)(rnd() % 7), rnd_range(1, 9), rnd_range(1, 9),
-                 rnd_range(1, 70), (rnd() % 8) == 0, (int)(rnd() % 3), (int)(rnd() & 1));
+                 rnd_range(1, 70), (rnd() % 8) == 0, (int)(rnd() % 3), (int)(rnd() & 1),
+                 (int)(rnd() & 1));
+  /* MAX_POOL_2D: filters, strides, SAME / VALID, channel counts of every residue mod 4,
+   * batch 2, narrow clamps, band calls; then random shapes */
+  static const int32_t pf[][2] = {{1, 1}, {2, 2}, {3, 3}, {3, 2}, {1, 3}, {5, 5}};
+  for (int f = 0; f < 6; f++)
+    for (int32_t st = 1; st <= 3; st++)
+      for (int same = 0; same <= 1; same++)
+        for (int mode = 0; mode < 3; mode++)
+          pool_case(1 + (mode == 2), 9, 8, 4 + f + 8 * mode, pf[f][0], pf[f][1], st, st, same,
+                    mode == 1, mode, st == 2);
+  pool_case(1, 114, 9, 64, 3, 3, 2, 2, 0, 0, 0, 1); /* pool1: 3x3/2 VALID after its PAD */
+  pool_case(1, 16, 16, 256, 1, 1, 2, 2, 1, 0, 0, 1); /* the shortcut pools: 1x1/2 */
+  for (int i = 0; i < 300; i++)
+    pool_case(rnd_range(1, 2), rnd_range(1, 12), rnd_range(1, 12), rnd_range(1, 70),
+              rnd_range(1, 4), rnd_range(1, 4), rnd_range(1, 3), rnd_range(1, 3), (int)(rnd() & 1),
+              (rnd() % 8) == 0, (int)(rnd() % 3), (int)(rnd() & 1));
   /* depthwise: MobileNetV2's 3x3 stride 1 / 2 SAME layers in small (channel counts of
    * every residue mod 4, interior and border pixels, runs longer than the kernel's 32-pixel
    * accumulator run), maps of 1..N pixels, then random shapes with band calls */

@@ -4,11 +4,13 @@
  * |input_scale - output_scale| <= 1e-6 (in double) and equal zero points,
  * since the kernels copy / average raw values without requantizing.
  * int8 runs the SIMD kernel of the level active at prepare (AVX2, AVX-512,
- * NEON; bit-exact with the reference), whole or in row bands. */
+ * NEON; bit-exact with the reference), whole or in row bands; a Cortex-M DSP
+ * firmware build runs its MAX_POOL_2D kernel (selected at compile time). */
 #include <math.h>
 #include <stdint.h>
 
 #include "../kernels/arm/pool_s8_arm.h"
+#include "../kernels/cortexm/pool_s8_dsp.h" /* R50_CORTEXM_DSP_POOL */
 #include "../kernels/pool_s8_isa.h"
 #include "../kernels/ref/conv.h" /* r50_tfl_out_size, r50_tfl_padding */
 #include "../kernels/ref/pool.h"
@@ -41,6 +43,12 @@ static void pool_s8(const pool_state *st, const r50_pool_params *k, const int8_t
   }
 #else
   (void)st; /* no SIMD pool kernels on this target (e.g. the Cortex-M firmware) */
+#endif
+#if defined(R50_CORTEXM_DSP_POOL)
+  if (max) { /* Cortex-M DSP firmware build: chosen at compile time */
+    r50_maxpool_s8_dsp(k, in, out);
+    return;
+  }
 #endif
   (max ? r50_maxpool_s8_ref : r50_avgpool_s8_ref)(k, in, out);
 }

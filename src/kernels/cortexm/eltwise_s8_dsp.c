@@ -18,10 +18,19 @@
  * MUL: (x1 + o1) * 2 (x2 + o2) for 4 elements with SXTB16 + SADD16 + SMULBB /
  * SMULTT, then the requantization above (shift <= 0; a left shift, rare,
  * falls back to the reference).
- * Broadcasts: each run of the innermost dim is contiguous or constant per
+ * Fast paths (ResNet50V2's three kinds, whole or in row bands, in place; the
+ * activation clamp a no-op so SSAT is the clamp): same shape (add_same, 10
+ * instructions per element in assembly: 2 LDRB, 2 table LDR, ADD, SMMLAR, ADD
+ * of the sign fix-up, ASR, SSAT, STRB), and one input a per-channel constant
+ * [C] (the pre-activation batch norm): ADD (add_chan, 9: the constant's table
+ * values per channel, a chunk of 256 channels at a time, replace the second
+ * lookup) and MUL (mul_chan, 7 per element: (c + o2) doubled per channel as
+ * int16 pairs, SXTAB16 adds o1 to 2 bytes at once, SMULBB / SMULTT).
+ * Other broadcasts: each run of the innermost dim is contiguous or constant per
  * input; a constant input is read from a word holding its value 4 times, a
  * constant input 1 runs as input 2 (both ops are symmetric once the tables or
- * offsets are swapped), and two constants give one value.
+ * offsets are swapped), and two constants give one value; 4 outputs are
+ * saturated, packed and clamped at once.
  */
 #include "eltwise_s8_dsp.h"
 
@@ -194,6 +203,93 @@ __attribute__((noinline)) static void addsub_run00(const addsub_ctx *k, const in
   memset(d, v, n);
 }
 
+/* The two common broadcasts, whole tensors or row bands (r50_bcast after compression):
+ * same shape (one contiguous run of n), or input `cin` a per-channel constant [C] over
+ * [P, C] (dims (P, C); the other input contiguous). Returns 0, 1 (in1 constant) or 2. */
+static int bc_same(const r50_bcast *b) {
+  return b->ndim == 1 && b->stride1[0] == 1 && b->stride2[0] == 1;
+}
+static int bc_chan(const r50_bcast *b) {
+  if (b->ndim != 2 || b->dims[1] < 4) return 0;
+  if (b->stride1[1] != 1 || b->stride2[1] != 1) return 0;
+  if (b->stride1[0] == b->dims[1] && b->stride2[0] == 0) return 2;
+  if (b->stride2[0] == b->dims[1] && b->stride1[0] == 0) return 1;
+  return 0;
+}
+
+/* Channels of a per-channel constant prepared at once (stack: 1 KiB of int32 for ADD,
+ * 512 B of int16 pairs for MUL). */
+#define CHAN_CHUNK 256 /* = the 256 entries of a table */
+
+/* Requantized int8 output of s = 2 * (rescaled sum), without the activation clamp (the
+ * callers run it only when SSAT to int8 is the whole clamp): SMMLAR, ADD (sign fix-up,
+ * ASR #31 operand), ASR, SSAT. */
+#define ADD_Q8(s) __ssat((smmlar((s), m, rz) + ((s) >> 31)) >> e, 8)
+
+/* One element of ADD in assembly (GCC's unrolled C spends 3 pointer updates + 2 per 4
+ * elements, post-indexed loads cost none): LDRB x (post-indexed), its table LDR, the
+ * other operand (LDR_Y), ADD, SMMLAR, ADD (sign fix-up), ASR, SSAT, STRB (post-indexed;
+ * in place: after this element's loads). */
+#define ADD_ELEM(LDR_Y)                              \
+  "ldrb %[x], [%[a]], #1\n\t"                        \
+  "ldr %[x], [%[t1], %[x], lsl #2]\n\t" LDR_Y        \
+  "add %[x], %[x], %[y]\n\t"                         \
+  "smmlar %[y], %[x], %[m], %[rz]\n\t"               \
+  "add %[y], %[y], %[x], asr #31\n\t"                \
+  "asr %[y], %[y], %[e]\n\t"                         \
+  "ssat %[y], #8, %[y]\n\t"                          \
+  "strb %[y], [%[d]], #1\n\t"
+#define LDR_Y_TABLE "ldrb %[y], [%[b]], #1\n\tldr %[y], [%[t2], %[y], lsl #2]\n\t"
+#define LDR_Y_CHAN "ldr %[y], [%[b]], #4\n\t"
+
+/* Same shape: 10 instructions per element, 4 a loop trip (+ SUBS, BNE). */
+__attribute__((noinline)) static void add_same(const int32_t *t1, const int32_t *t2,
+                                               const uint8_t *a, const uint8_t *b, int8_t *d,
+                                               size_t n, int32_t m, int32_t rz, int32_t e) {
+  size_t n4 = n >> 2;
+  if (n4) {
+    int32_t x, y;
+    __asm__ volatile("1:\n\t" ADD_ELEM(LDR_Y_TABLE) ADD_ELEM(LDR_Y_TABLE) ADD_ELEM(LDR_Y_TABLE)
+                         ADD_ELEM(LDR_Y_TABLE) "subs %[n], %[n], #1\n\t"
+                     "bne 1b\n\t"
+                     : [x] "=&r"(x), [y] "=&r"(y), [a] "+r"(a), [b] "+r"(b), [d] "+r"(d),
+                       [n] "+r"(n4)
+                     : [t1] "r"(t1), [t2] "r"(t2), [m] "r"(m), [rz] "r"(rz), [e] "r"(e)
+                     : "cc", "memory");
+  }
+  for (n &= 3; n > 0; n--) {
+    const int32_t s = t1[*a++] + t2[*b++];
+    *d++ = (int8_t)ADD_Q8(s);
+  }
+}
+
+/* Per-channel constant: k[c] (its doubled rescaled value, prepared per chunk) replaces the
+ * second table lookup: 9 instructions per element. */
+__attribute__((noinline)) static void add_chan(const int32_t *t1, const int32_t *k,
+                                               const uint8_t *a, int8_t *d, size_t P, int32_t C,
+                                               int32_t nc, int32_t m, int32_t rz, int32_t e) {
+  const int32_t n4 = nc >> 2, skip = C - (nc & ~3);
+  for (; P > 0; P--) {
+    const int32_t *b = k;
+    if (n4) {
+      int32_t x, y, n = n4;
+      __asm__ volatile("1:\n\t" ADD_ELEM(LDR_Y_CHAN) ADD_ELEM(LDR_Y_CHAN) ADD_ELEM(LDR_Y_CHAN)
+                           ADD_ELEM(LDR_Y_CHAN) "subs %[n], %[n], #1\n\t"
+                       "bne 1b\n\t"
+                       : [x] "=&r"(x), [y] "=&r"(y), [a] "+r"(a), [b] "+r"(b), [d] "+r"(d),
+                         [n] "+r"(n)
+                       : [t1] "r"(t1), [m] "r"(m), [rz] "r"(rz), [e] "r"(e)
+                       : "cc", "memory");
+    }
+    for (int32_t c = 0; c < (nc & 3); c++) {
+      const int32_t s = t1[a[c]] + b[c];
+      d[c] = (int8_t)ADD_Q8(s);
+    }
+    a += skip;
+    d += skip;
+  }
+}
+
 static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_t *in2,
                    int8_t *out, int sub) {
   /* Fast path conditions (else the reference): 2 * ((x + off) << left_shift) fits int32
@@ -208,15 +304,45 @@ static void addsub(const r50_addsub_s8_params *p, const int8_t *in1, const int8_
     else r50_add_s8_ref(p, in1, in2, out);
     return;
   }
+  /* t1 / t2: 2 * rescaled (x + offset) << 20 of each input by its byte (t2 negated for SUB) */
   int32_t t1[256], t2[256];
   const rq_t q1 = rq_make(p->in1_mult, p->in1_shift), q2 = rq_make(p->in2_mult, p->in2_shift);
   const int32_t ls = p->left_shift + 1; /* the table entries are 2 * rescaled */
-  for (int32_t x = -128; x < 128; x++) {
-    const int32_t s1 = rq_apply((x + p->in1_offset) * (1 << ls), q1.m, q1.r, q1.nm, q1.e);
-    const int32_t s2 = rq_apply((x + p->in2_offset) * (1 << ls), q2.m, q2.r, q2.nm, q2.e);
-    /* |s| < 2^29: 2 * (s1 +/- s2) fits */
-    t1[x & 255] = 2 * s1;
-    t2[x & 255] = sub ? -2 * s2 : 2 * s2;
+#define T1_AT(x) (2 * rq_apply(((x) + p->in1_offset) * (1 << ls), q1.m, q1.r, q1.nm, q1.e))
+#define T2_AT(x) \
+  ((sub ? -2 : 2) * rq_apply(((x) + p->in2_offset) * (1 << ls), q2.m, q2.r, q2.nm, q2.e))
+  /* |t| < 2^29: 2 * (s1 +/- s2) fits */
+  const int full = p->act_min <= -128 && p->act_max >= 127; /* SSAT is the whole clamp */
+  const int32_t rz = (int32_t)(1u << (eo - 1)) + p->out_offset * (1 << eo);
+  const int cin = full ? bc_chan(&p->bc) : 0;
+  if (cin) {
+    /* input cin is the [C] constant: the other input's table, the constant's values for a
+     * chunk of channels in t2's space (no second table: a band call builds 256 + C entries) */
+    const int32_t C = p->bc.dims[1];
+    const size_t P = (size_t)p->bc.dims[0];
+    const int8_t *cst = cin == 1 ? in1 : in2, *x = cin == 1 ? in2 : in1;
+    int32_t *kbuf = t2;
+    for (int32_t v = -128; v < 128; v++) t1[v & 255] = cin == 1 ? T2_AT(v) : T1_AT(v);
+    for (int32_t c0 = 0; c0 < C; c0 += CHAN_CHUNK) {
+      const int32_t nc = C - c0 < CHAN_CHUNK ? C - c0 : CHAN_CHUNK;
+      for (int32_t c = 0; c < nc; c++) {
+        const int32_t v = cst[c0 + c];
+        kbuf[c] = cin == 1 ? T1_AT(v) : T2_AT(v);
+      }
+      add_chan(t1, kbuf, (const uint8_t *)x + c0, out + c0, P, C, nc, p->out_mult, rz, eo);
+    }
+    return;
+  }
+  for (int32_t v = -128; v < 128; v++) {
+    t1[v & 255] = T1_AT(v);
+    t2[v & 255] = T2_AT(v);
+  }
+#undef T1_AT
+#undef T2_AT
+  if (full && bc_same(&p->bc)) {
+    add_same(t1, t2, (const uint8_t *)in1, (const uint8_t *)in2, out, p->bc.n_out, p->out_mult,
+             rz, eo);
+    return;
   }
   addsub_ctx k;
   k.t1 = t1;
@@ -300,6 +426,53 @@ __attribute__((noinline)) static void mul_run00(const mul_ctx *k, const int8_t *
   memset(d, v, n);
 }
 
+/* MUL by a per-channel constant [C]: per group of 4 channels two words of int16 pairs,
+ * [K0, K2] and [K1, K3] with K = 2 (c + o2), prepared per chunk of channels; per 4
+ * elements one LDR, SXTAB16 x 2 (x + o1 in both lanes, even / odd bytes), LDRD of the pairs,
+ * SMULBB / SMULTT x 4 (the doubled products), then per element SMMLAR, ADD (sign fix-up),
+ * ASR, SSAT, STRB: 28 instructions per 4 elements + SUBS, BNE. */
+#define MUL_ELEM(P)                                  \
+  "smmlar %[q], " P ", %[m], %[rz]\n\t"              \
+  "add %[q], %[q], " P ", asr #31\n\t"               \
+  "asr %[q], %[q], %[e]\n\t"                         \
+  "ssat %[q], #8, %[q]\n\t"                          \
+  "strb %[q], [%[d]], #1\n\t"
+
+__attribute__((noinline)) static void mul_chan(const uint32_t *kk, const int8_t *a, int8_t *d,
+                                               size_t P, int32_t C, int32_t nc, int32_t o1,
+                                               const int16_t *kt, int32_t m, int32_t rz,
+                                               int32_t e) {
+  const int32_t n4 = nc >> 2, skip = C - (nc & ~3);
+  for (; P > 0; P--) {
+    const uint32_t *k = kk;
+    if (n4) {
+      int32_t w, u, v, x, y, q, n = n4;
+      __asm__ volatile("1:\n\t"
+                       "ldr %[w], [%[a]], #4\n\t"
+                       "sxtab16 %[u], %[o1], %[w]\n\t"
+                       "sxtab16 %[v], %[o1], %[w], ror #8\n\t"
+                       "ldrd %[x], %[y], [%[k]], #8\n\t"
+                       "smulbb %[w], %[u], %[x]\n\t"
+                       "smultt %[u], %[u], %[x]\n\t"
+                       "smulbb %[x], %[v], %[y]\n\t"
+                       "smultt %[v], %[v], %[y]\n\t"
+                       MUL_ELEM("%[w]") MUL_ELEM("%[x]") MUL_ELEM("%[u]") MUL_ELEM("%[v]")
+                       "subs %[n], %[n], #1\n\t"
+                       "bne 1b\n\t"
+                       : [w] "=&r"(w), [u] "=&r"(u), [v] "=&r"(v), [x] "=&r"(x), [y] "=&r"(y),
+                         [q] "=&r"(q), [a] "+r"(a), [k] "+r"(k), [d] "+r"(d), [n] "+r"(n)
+                       : [o1] "r"(o1), [m] "r"(m), [rz] "r"(rz), [e] "r"(e)
+                       : "cc", "memory");
+    }
+    for (int32_t c = 0; c < (nc & 3); c++) { /* o1: the offset in both lanes */
+      const int32_t p2 = (a[c] + (int16_t)o1) * kt[c];
+      d[c] = (int8_t)__ssat((smmlar(p2, m, rz) + (p2 >> 31)) >> e, 8);
+    }
+    a += skip;
+    d += skip;
+  }
+}
+
 void r50_mul_s8_dsp(const r50_mul_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out) {
   /* Fast path (else the reference): shift <= 0 (no left shift), offsets in [-128, 128], and
    * 2^(e-1) + |zero point| 2^e + |SMMULR| (< 2^17) below 2^31: e <= 23. */
@@ -308,6 +481,30 @@ void r50_mul_s8_dsp(const r50_mul_s8_params *p, const int8_t *in1, const int8_t 
       p->in2_offset > 128 || p->out_offset < -128 || p->out_offset > 127 || p->act_min < -128 ||
       p->act_max > 127) {
     r50_mul_s8_ref(p, in1, in2, out);
+    return;
+  }
+  const int full = p->act_min <= -128 && p->act_max >= 127; /* SSAT is the whole clamp */
+  const int cin = full && e >= 1 ? bc_chan(&p->bc) : 0;
+  if (cin) { /* input cin is the [C] constant */
+    const int32_t C = p->bc.dims[1];
+    const size_t P = (size_t)p->bc.dims[0];
+    const int8_t *cst = cin == 1 ? in1 : in2, *x = cin == 1 ? in2 : in1;
+    const int32_t ox = cin == 1 ? p->in2_offset : p->in1_offset;
+    const int32_t oc = cin == 1 ? p->in1_offset : p->in2_offset;
+    const int32_t o1 = (int32_t)(((uint32_t)ox & 0xFFFFu) * 0x10001u);
+    const int32_t rz = (int32_t)(1u << (e - 1)) + p->out_offset * (1 << e);
+    uint32_t kk[CHAN_CHUNK / 2]; /* the pairs of a chunk, 2 words per 4 channels */
+    int16_t kt[4];               /* the last nc % 4 channels */
+    for (int32_t c0 = 0; c0 < C; c0 += CHAN_CHUNK) {
+      const int32_t nc = C - c0 < CHAN_CHUNK ? C - c0 : CHAN_CHUNK, n4 = nc & ~3;
+      const int8_t *cc = cst + c0;
+      for (int32_t c = 0; c < n4; c += 4) {
+        kk[c / 2] = pkhbt16(2 * (cc[c] + oc), 2 * (cc[c + 2] + oc));
+        kk[c / 2 + 1] = pkhbt16(2 * (cc[c + 1] + oc), 2 * (cc[c + 3] + oc));
+      }
+      for (int32_t c = n4; c < nc; c++) kt[c - n4] = (int16_t)(2 * (cc[c] + oc));
+      mul_chan(kk, x + c0, out + c0, P, C, nc, o1, kt, p->out_mult, rz, e);
+    }
     return;
   }
   mul_ctx k;

@@ -5,7 +5,8 @@
  * Compiled only for a DSP Cortex-M firmware build (KERNELS=dsp defines
  * R50_CORTEXM_DSP); selected at compile time in op prepare (op_eltwise.c).
  * No arena, no scratch: ADD / SUB keep two 256-entry tables on the stack
- * (2 KiB), so the host's memory plan stays valid on the device.
+ * (2 KiB; MUL 0.5 KiB of per-channel constants), so the host's memory plan
+ * stays valid on the device.
  */
 #ifndef R50_KERNELS_CORTEXM_ELTWISE_S8_DSP_H
 #define R50_KERNELS_CORTEXM_ELTWISE_S8_DSP_H
