@@ -12,8 +12,9 @@
  *         per 4 k, LDM of 4 weight words + 3 LDRD of inputs + 12 SMLAD = 16
  *         instructions for 24 MACs (a last 1 or 2 pixels: tile1x2 / tile2x2).
  *         After the last chunk the tile is requantized.
- * Chunks are zero-padded to a multiple of 16 k in the weights (the padding and
- * the K % 4 tail multiply zero weights), so the assembly has no tail code.
+ * A chunk's K % 4 tail is zero-padded to a group of 4 k in the weights (it multiplies
+ * zero weights), so the assembly has no tail code; it runs 16 groups a loop trip,
+ * entered through a TBH table at any group (stem: K = 147 as 37 groups, not 40).
  * init[c] = bias[c] + input_offset * sum(w_c) (the offset trick: sum w (x + off) =
  * sum w x + off sum w, modulo 2^32 like the reference's wrapping int32 sum). A tap
  * outside the image (padding, borders) is gathered as the input zero point, so
@@ -88,6 +89,7 @@ typedef struct {
   int32_t run_len; /* bytes per run */
   size_t in_row;
   int8_t zp;       /* input zero point (-input_offset): the value of a tap outside the image */
+  int32_t iy_max, ix_max; /* window origins whose taps are all inside the image: 0 .. max */
 } conv_ctx;
 
 typedef struct {
@@ -152,7 +154,7 @@ static const int8_t *gather(const conv_ctx *c, const pix_t *q, int32_t k0, int32
  * dot products with the 3 pixels. x: per group, pixel j's even and odd int16 pair words at 2j,
  * 2j + 1 (24 bytes); w: per pair, per group, channel 0 even, odd, channel 1 even, odd (16
  * bytes), pairs contiguous; src / dst per pair: channel 0 pixels 0..2, channel 1 pixels 0..2.
- * G % 4 == 0. src is the block's initial values (first chunk: init6) or the accumulators
+ * Any G >= 1. src is the block's initial values (first chunk: init6) or the accumulators
  * themselves (src == dst). Assembly: the tile needs 6 accumulators + 4 weight + 2 input
  * registers + 2 pointers = 14, every register but SP and PC, so the other arguments live on
  * the stack (copied from tile_args). tile3x2_rq: on the last chunk, requantizes the 6 sums in
@@ -165,7 +167,7 @@ typedef struct {
   const uint32_t *x;
   const uint32_t *x_end; /* x + 6 G words */
   int32_t npairs;
-  int32_t entry;       /* TBH entry: (16 - G % 16) % 16 / 4 */
+  int32_t entry;       /* TBH entry: (16 - G % 16) % 16 */
   void *dst;           /* int32_t acc (store) or const rq_c * (tile3x2_rq) */
   int8_t *out;         /* tile3x2_rq: first pixel's output, channel oc0 */
   int32_t out_c;       /* tile3x2_rq: output pixel stride */
@@ -198,14 +200,17 @@ typedef struct {
       "ldr r12, [sp, #16]\n\t"                                                             \
       "tbh [pc, r12, lsl #1]\n\t"                                                          \
       "0:\n\t"                                                                             \
-      ".hword (2f - 0b) / 2, (3f - 0b) / 2, (4f - 0b) / 2, (5f - 0b) / 2\n\t"              \
-      "2:\n\t" GROUP GROUP GROUP GROUP                                                     \
-      "3:\n\t" GROUP GROUP GROUP GROUP                                                     \
-      "4:\n\t" GROUP GROUP GROUP GROUP                                                     \
-      "5:\n\t" GROUP GROUP GROUP GROUP                                                     \
+      ".hword (10f - 0b) / 2, (11f - 0b) / 2, (12f - 0b) / 2, (13f - 0b) / 2\n\t"          \
+      ".hword (14f - 0b) / 2, (15f - 0b) / 2, (16f - 0b) / 2, (17f - 0b) / 2\n\t"          \
+      ".hword (18f - 0b) / 2, (19f - 0b) / 2, (20f - 0b) / 2, (21f - 0b) / 2\n\t"          \
+      ".hword (22f - 0b) / 2, (23f - 0b) / 2, (24f - 0b) / 2, (25f - 0b) / 2\n\t"          \
+      "10:\n\t" GROUP "11:\n\t" GROUP "12:\n\t" GROUP "13:\n\t" GROUP                      \
+      "14:\n\t" GROUP "15:\n\t" GROUP "16:\n\t" GROUP "17:\n\t" GROUP                      \
+      "18:\n\t" GROUP "19:\n\t" GROUP "20:\n\t" GROUP "21:\n\t" GROUP                      \
+      "22:\n\t" GROUP "23:\n\t" GROUP "24:\n\t" GROUP "25:\n\t" GROUP                      \
       "ldr r12, [sp, #8]\n\t"                                                              \
       "cmp r1, r12\n\t"                                                                    \
-      "bne 2b\n\t"
+      "bne 10b\n\t"
 #define T_TAIL                                                                             \
       "ldr r12, [sp, #12]\n\t"                                                             \
       "subs r12, r12, #1\n\t"                                                              \
@@ -316,17 +321,53 @@ static inline void ext_tail(const int8_t *s, int32_t n3, uint32_t *d) {
   d[1] = (uint32_t)sxtb16_hi(v);
 }
 
-/* Pixel idx (0 .. batch * out_h * out_w) of the call: window origin, taps inside the image. */
-static void pixel(const conv_ctx *c, const int8_t *input, int8_t *output, int32_t idx, pix_t *q) {
-  const r50_conv_params *p = c->p;
+/* Output pixel idx (0 .. batch * out_h * out_w) of the call as batch, row, column: set once
+ * per pixel block, then advanced pixel by pixel (no divisions per pixel). */
+typedef struct {
+  int32_t idx, b, oy, ox;
+} cursor;
+
+static void cur_set(const r50_conv_params *p, int32_t idx, cursor *u) {
   const int32_t hw = p->out_h * p->out_w;
-  const int32_t b = idx / hw, r = idx - b * hw, oy = r / p->out_w, ox = r - oy * p->out_w;
-  q->in_b = input + (size_t)b * p->in_h * c->in_row;
-  q->iy0 = oy * p->stride_h - p->pad_top;
-  q->ix0 = ox * p->stride_w - p->pad_left;
-  r50_tap_range(q->iy0, p->dilation_h, p->in_h, p->filter_h, &q->ky0, &q->ky1);
-  r50_tap_range(q->ix0, p->dilation_w, p->in_w, p->filter_w, &q->kx0, &q->kx1);
-  q->out = output + (size_t)idx * p->out_c;
+  u->idx = idx;
+  u->b = idx / hw;
+  const int32_t r = idx - u->b * hw;
+  u->oy = r / p->out_w;
+  u->ox = r - u->oy * p->out_w;
+}
+
+static inline void cur_next(const r50_conv_params *p, cursor *u) {
+  u->idx++;
+  if (++u->ox == p->out_w) {
+    u->ox = 0;
+    if (++u->oy == p->out_h) {
+      u->oy = 0;
+      u->b++;
+    }
+  }
+}
+
+/* The cursor's pixel: window origin, taps inside the image (all of them unless the window
+ * crosses a border: no division then). */
+static void pixel(const conv_ctx *c, const int8_t *input, int8_t *output, const cursor *u,
+                  pix_t *q) {
+  const r50_conv_params *p = c->p;
+  q->in_b = input + (size_t)u->b * p->in_h * c->in_row;
+  q->iy0 = u->oy * p->stride_h - p->pad_top;
+  q->ix0 = u->ox * p->stride_w - p->pad_left;
+  if (q->iy0 >= 0 && q->iy0 <= c->iy_max) {
+    q->ky0 = 0;
+    q->ky1 = p->filter_h;
+  } else {
+    r50_tap_range(q->iy0, p->dilation_h, p->in_h, p->filter_h, &q->ky0, &q->ky1);
+  }
+  if (q->ix0 >= 0 && q->ix0 <= c->ix_max) {
+    q->kx0 = 0;
+    q->kx1 = p->filter_w;
+  } else {
+    r50_tap_range(q->ix0, p->dilation_w, p->in_w, p->filter_w, &q->kx0, &q->kx1);
+  }
+  q->out = output + (size_t)u->idx * p->out_c;
 }
 
 /* Channels [oc0, oc0 + nc) of the chunk [k0, k0 + n) as int16 pairs into w (tile3x2's
@@ -472,6 +513,8 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
   c.runs = p->dilation_w == 1 ? 1 : fw;
   c.run_len = p->dilation_w == 1 ? fw * p->in_c : p->in_c;
   c.zp = (int8_t)-off; /* int8 zero point: input_offset in [-127, 128] */
+  c.iy_max = p->in_h - 1 - (fh - 1) * p->dilation_h;
+  c.ix_max = p->in_w - 1 - (fw - 1) * p->dilation_w;
   const int32_t npix = p->batch * p->out_h * p->out_w;
   if (c.K <= 0 || npix <= 0) return;
   uint8_t *const s8 = (uint8_t *)scratch;
@@ -502,17 +545,19 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
     for (int32_t pix0 = 0; pix0 < npix; pix0 += t->npb) {
       const int32_t npx = npix - pix0 < t->npb ? npix - pix0 : t->npb;
       for (int32_t k0 = 0; k0 < c.K; k0 += t->kw) {
-        const int32_t n = c.K - k0 < t->kw ? c.K - k0 : t->kw, G = (n + 15) / 16 * 4;
+        const int32_t n = c.K - k0 < t->kw ? c.K - k0 : t->kw, G = (n + 3) / 4;
         if (!one_chunk || pix0 == 0) extend_w(&c, oc0, nc, k0, n, G, W);
         const int last = k0 + n >= c.K;
         ta.x = X;
         ta.x_end = X + 6 * G;
-        ta.entry = ((16 - G % 16) & 12) >> 2;
+        ta.entry = (16 - G % 16) & 15;
+        cursor u;
+        cur_set(p, pix0, &u);
         for (int32_t j0 = 0; j0 < npx; j0 += 3) {
           const int nq = npx - j0 < 3 ? (int)(npx - j0) : 3;
           pix_t q[3];
-          for (int j = 0; j < 3; j++) /* a last 1 or 2 pixels: the spare slots repeat one */
-            pixel(&c, input, output, pix0 + j0 + (j < nq ? j : 0), &q[j]);
+          for (int j = 0; j < nq; j++, cur_next(p, &u)) pixel(&c, input, output, &u, &q[j]);
+          for (int j = nq; j < 3; j++) q[j] = q[0]; /* a last 1 or 2 pixels: spare slots */
           int32_t *acc = ACC + (size_t)j0 * 2 * npairs; /* (j0 / 3) * npairs * 6 */
           extend_x(&c, q, k0, n, X, stage, stage_bytes);
           ta.src = k0 == 0 ? init6 : acc;
