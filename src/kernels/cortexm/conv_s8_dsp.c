@@ -51,15 +51,20 @@ static inline int32_t smlad(int32_t a, int32_t b, int32_t acc) { return __smlad(
 /* sum of n weights (wrapping) */
 static uint32_t wsum(const int8_t *w, int32_t n) {
   /* USADA8 against 0 sums 4 unsigned bytes; w ^ 0x80 = w + 128 as uint8, so each 4 bytes
-   * count 512 too many, taken off at the end (all modulo 2^32, like the sum it feeds) */
+   * count 512 too many, taken off at the end (all modulo 2^32, like the sum it feeds);
+   * 16 bytes a loop trip (the per-call sums weigh in band calls of small K) */
   uint32_t u = 0, u2 = 0;
-  const int32_t n8 = n / 8;
-  for (int32_t i = 0; i < n8; i++, w += 8) {
+  const int32_t n4 = n / 4;
+  const int8_t *const end16 = w + (size_t)(n4 / 4) * 16;
+  for (; w != end16; w += 16) {
     u = __usada8(ld32(w) ^ 0x80808080u, 0u, u);
     u2 = __usada8(ld32(w + 4) ^ 0x80808080u, 0u, u2);
+    u = __usada8(ld32(w + 8) ^ 0x80808080u, 0u, u);
+    u2 = __usada8(ld32(w + 12) ^ 0x80808080u, 0u, u2);
   }
-  uint32_t t = u + u2 - 1024u * (uint32_t)n8;
-  for (n -= 8 * n8; n > 0; n--) t += (uint32_t)(int32_t)*w++;
+  for (int32_t i = n4 & 3; i > 0; i--, w += 4) u = __usada8(ld32(w) ^ 0x80808080u, 0u, u);
+  uint32_t t = u + u2 - 512u * (uint32_t)n4;
+  for (n &= 3; n > 0; n--) t += (uint32_t)(int32_t)*w++;
   return t;
 }
 
@@ -477,7 +482,11 @@ static void requant_tile(const r50_requant_s8 *rq, const rq_c *rc, int all_fast,
     /* constants and accumulators into locals before the byte stores (which may alias them) */
     const int32_t m2 = rc[ch].m2, e = rc[ch].e, rr = rc[ch].rr;
     const int32_t a0 = a3[0], a1 = a3[1], a2 = a3[2];
-    if (e && nq == 3 && full) { /* no fused activation: SSAT is the clamp */
+    if (e && nq < 3 && full) { /* a last 1 or 2 pixels */
+      const int32_t v0 = rq_fast(m2, e, rr, a0), v1 = rq_fast(m2, e, rr, a1);
+      o0[ch] = (int8_t)v0;
+      if (nq == 2) o1[ch] = (int8_t)v1;
+    } else if (e && nq == 3 && full) { /* no fused activation: SSAT is the clamp */
       const int32_t v0 = rq_fast(m2, e, rr, a0), v1 = rq_fast(m2, e, rr, a1);
       const int32_t v2 = rq_fast(m2, e, rr, a2);
       o0[ch] = (int8_t)v0;
