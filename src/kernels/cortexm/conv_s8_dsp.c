@@ -172,7 +172,7 @@ typedef struct {
   const uint32_t *x;
   const uint32_t *x_end; /* x + 6 G words */
   int32_t npairs;
-  int32_t entry;       /* TBH entry: (16 - G % 16) % 16 */
+  int32_t entry;       /* TBH entry: (N - G % N) % N for N groups a loop trip */
   void *dst;           /* int32_t acc (store) or const rq_c * (tile3x2_rq) */
   int8_t *out;         /* tile3x2_rq: first pixel's output, channel oc0 */
   int32_t out_c;       /* tile3x2_rq: output pixel stride */
@@ -191,7 +191,29 @@ typedef struct {
 #define T_GROUP2 T_W T_PIX("8", "r0", "r5") T_PIX("16", "r3", "r6")
 #define T_GROUP1 T_W T_PIX("24", "r0", "r5")
 /* stack: [sp] src, +4 x, +8 x end, +12 pairs left, +16 entry, +20 dst, +24 out, +28 out_c */
-#define T_HEAD(GROUP)                                                                      \
+#define T_TBH4 ".hword (10f - 0b) / 2, (11f - 0b) / 2, (12f - 0b) / 2, (13f - 0b) / 2\n\t"
+#define T_LOOP4(G) "10:\n\t" G "11:\n\t" G "12:\n\t" G "13:\n\t" G
+#define T_TBH16                                                                            \
+      ".hword (10f - 0b) / 2, (11f - 0b) / 2, (12f - 0b) / 2, (13f - 0b) / 2\n\t"          \
+      ".hword (14f - 0b) / 2, (15f - 0b) / 2, (16f - 0b) / 2, (17f - 0b) / 2\n\t"          \
+      ".hword (18f - 0b) / 2, (19f - 0b) / 2, (20f - 0b) / 2, (21f - 0b) / 2\n\t"          \
+      ".hword (22f - 0b) / 2, (23f - 0b) / 2, (24f - 0b) / 2, (25f - 0b) / 2\n\t"
+#define T_TBH32 T_TBH16                                                                    \
+      ".hword (26f - 0b) / 2, (27f - 0b) / 2, (28f - 0b) / 2, (29f - 0b) / 2\n\t"          \
+      ".hword (30f - 0b) / 2, (31f - 0b) / 2, (32f - 0b) / 2, (33f - 0b) / 2\n\t"          \
+      ".hword (34f - 0b) / 2, (35f - 0b) / 2, (36f - 0b) / 2, (37f - 0b) / 2\n\t"          \
+      ".hword (38f - 0b) / 2, (39f - 0b) / 2, (40f - 0b) / 2, (41f - 0b) / 2\n\t"
+#define T_LOOP16(G)                                                                        \
+      "10:\n\t" G "11:\n\t" G "12:\n\t" G "13:\n\t" G "14:\n\t" G "15:\n\t" G              \
+      "16:\n\t" G "17:\n\t" G "18:\n\t" G "19:\n\t" G "20:\n\t" G "21:\n\t" G              \
+      "22:\n\t" G "23:\n\t" G "24:\n\t" G "25:\n\t" G
+#define T_LOOP32(G) T_LOOP16(G)                                                            \
+      "26:\n\t" G "27:\n\t" G "28:\n\t" G "29:\n\t" G "30:\n\t" G "31:\n\t" G              \
+      "32:\n\t" G "33:\n\t" G "34:\n\t" G "35:\n\t" G "36:\n\t" G "37:\n\t" G              \
+      "38:\n\t" G "39:\n\t" G "40:\n\t" G "41:\n\t" G
+/* N = 4 or 32 groups a loop trip (tile3x2 / tile3x2_rq: 32; the 1- / 2-pixel tails, rare: 4,
+ * small code) */
+#define T_HEAD(GROUP, N)                                                                   \
       "push {r4-r11, lr}\n\t"                                                              \
       "sub sp, sp, #32\n\t"                                                                \
       "ldm r0, {r1-r9}\n\t"                                                                \
@@ -205,14 +227,7 @@ typedef struct {
       "ldr r12, [sp, #16]\n\t"                                                             \
       "tbh [pc, r12, lsl #1]\n\t"                                                          \
       "0:\n\t"                                                                             \
-      ".hword (10f - 0b) / 2, (11f - 0b) / 2, (12f - 0b) / 2, (13f - 0b) / 2\n\t"          \
-      ".hword (14f - 0b) / 2, (15f - 0b) / 2, (16f - 0b) / 2, (17f - 0b) / 2\n\t"          \
-      ".hword (18f - 0b) / 2, (19f - 0b) / 2, (20f - 0b) / 2, (21f - 0b) / 2\n\t"          \
-      ".hword (22f - 0b) / 2, (23f - 0b) / 2, (24f - 0b) / 2, (25f - 0b) / 2\n\t"          \
-      "10:\n\t" GROUP "11:\n\t" GROUP "12:\n\t" GROUP "13:\n\t" GROUP                      \
-      "14:\n\t" GROUP "15:\n\t" GROUP "16:\n\t" GROUP "17:\n\t" GROUP                      \
-      "18:\n\t" GROUP "19:\n\t" GROUP "20:\n\t" GROUP "21:\n\t" GROUP                      \
-      "22:\n\t" GROUP "23:\n\t" GROUP "24:\n\t" GROUP "25:\n\t" GROUP                      \
+      T_TBH##N T_LOOP##N(GROUP)                                                            \
       "ldr r12, [sp, #8]\n\t"                                                              \
       "cmp r1, r12\n\t"                                                                    \
       "bne 10b\n\t"
@@ -223,8 +238,8 @@ typedef struct {
       "bne 1b\n\t"                                                                         \
       "add sp, sp, #32\n\t"                                                                \
       "pop {r4-r11, pc}\n\t"
-#define T_BODY(GROUP)                                                                      \
-  __asm__ volatile(T_HEAD(GROUP)                                                           \
+#define T_BODY(GROUP, N)                                                                   \
+  __asm__ volatile(T_HEAD(GROUP, N)                                                           \
       "ldr lr, [sp, #20]\n\t"                                                              \
       "stm lr!, {r0, r3, r4, r5, r6, r7}\n\t"                                              \
       "str lr, [sp, #20]\n\t" T_TAIL)
@@ -240,16 +255,16 @@ typedef struct {
 typedef void tile_fn(const tile_args *a);
 
 __attribute__((naked, noinline)) static void tile3x2(ARG const tile_args *a) {
-  T_BODY(T_GROUP3);
+  T_BODY(T_GROUP3, 32);
 }
 __attribute__((naked, noinline)) static void tile2x2(ARG const tile_args *a) {
-  T_BODY(T_GROUP2);
+  T_BODY(T_GROUP2, 4);
 }
 __attribute__((naked, noinline)) static void tile1x2(ARG const tile_args *a) {
-  T_BODY(T_GROUP1);
+  T_BODY(T_GROUP1, 4);
 }
 __attribute__((naked, noinline)) static void tile3x2_rq(ARG const tile_args *a) {
-  __asm__ volatile(T_HEAD(T_GROUP3)
+  __asm__ volatile(T_HEAD(T_GROUP3, 32)
       "ldr lr, [sp, #20]\n\t"       /* rq: channel 0's m2, e, rr */
       "ldm lr!, {r8-r10}\n\t"
       "ldr r1, [sp, #24]\n\t"       /* out */
@@ -268,6 +283,12 @@ __attribute__((naked, noinline)) static void tile3x2_rq(ARG const tile_args *a) 
 #undef T_GROUP2
 #undef T_GROUP1
 #undef T_BODY
+#undef T_TBH4
+#undef T_LOOP4
+#undef T_TBH16
+#undef T_TBH32
+#undef T_LOOP16
+#undef T_LOOP32
 #undef T_HEAD
 #undef T_TAIL
 #undef T_RQ
@@ -559,7 +580,7 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
         const int last = k0 + n >= c.K;
         ta.x = X;
         ta.x_end = X + 6 * G;
-        ta.entry = (16 - G % 16) & 15;
+        ta.entry = (32 - G % 32) & 31;
         cursor u;
         cur_set(p, pix0, &u);
         for (int32_t j0 = 0; j0 < npx; j0 += 3) {
@@ -579,6 +600,7 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
           }
           ta.dst = acc;
           tile_fn *const run = nq == 3 ? tile3x2 : nq == 2 ? tile2x2 : tile1x2;
+          if (nq < 3) ta.entry = (4 - G % 4) & 3;
           run(&ta);
           if (last) requant_tile(&p->q, rc, all_fast, q, nq, oc0, nc, acc);
         }
