@@ -239,19 +239,28 @@ static int bc_chan(const r50_bcast *b) {
   "asr %[y], %[y], %[e]\n\t"                         \
   "ssat %[y], #8, %[y]\n\t"                          \
   "strb %[y], [%[d]], #1\n\t"
+/* Loop of n4 >= 1 bodies of 4 elements, 2 a trip (SUBS, BNE per 8 elements); an odd n4
+ * enters at the second body. */
+#define LOOP8(BODY4)                                 \
+  "lsrs %[n], %[n], #1\n\t"                          \
+  "bcc 1f\n\t"                                        \
+  "adds %[n], %[n], #1\n\t"                          \
+  "b 2f\n\t"                                          \
+  "1:\n\t" BODY4 "2:\n\t" BODY4                    \
+  "subs %[n], %[n], #1\n\t"                          \
+  "bne 1b\n\t"
 #define LDR_Y_TABLE "ldrb %[y], [%[b]], #1\n\tldr %[y], [%[t2], %[y], lsl #2]\n\t"
 #define LDR_Y_CHAN "ldr %[y], [%[b]], #4\n\t"
 
-/* Same shape: 10 instructions per element, 4 a loop trip (+ SUBS, BNE). */
+/* Same shape: 10 instructions per element (+ SUBS, BNE per 8). */
 __attribute__((noinline)) static void add_same(const int32_t *t1, const int32_t *t2,
                                                const uint8_t *a, const uint8_t *b, int8_t *d,
                                                size_t n, int32_t m, int32_t rz, int32_t e) {
   size_t n4 = n >> 2;
   if (n4) {
     int32_t x, y;
-    __asm__ volatile("1:\n\t" ADD_ELEM(LDR_Y_TABLE) ADD_ELEM(LDR_Y_TABLE) ADD_ELEM(LDR_Y_TABLE)
-                         ADD_ELEM(LDR_Y_TABLE) "subs %[n], %[n], #1\n\t"
-                     "bne 1b\n\t"
+    __asm__ volatile(LOOP8(ADD_ELEM(LDR_Y_TABLE) ADD_ELEM(LDR_Y_TABLE) ADD_ELEM(LDR_Y_TABLE)
+                               ADD_ELEM(LDR_Y_TABLE))
                      : [x] "=&r"(x), [y] "=&r"(y), [a] "+r"(a), [b] "+r"(b), [d] "+r"(d),
                        [n] "+r"(n4)
                      : [t1] "r"(t1), [t2] "r"(t2), [m] "r"(m), [rz] "r"(rz), [e] "r"(e)
@@ -273,9 +282,8 @@ __attribute__((noinline)) static void add_chan(const int32_t *t1, const int32_t 
     const int32_t *b = k;
     if (n4) {
       int32_t x, y, n = n4;
-      __asm__ volatile("1:\n\t" ADD_ELEM(LDR_Y_CHAN) ADD_ELEM(LDR_Y_CHAN) ADD_ELEM(LDR_Y_CHAN)
-                           ADD_ELEM(LDR_Y_CHAN) "subs %[n], %[n], #1\n\t"
-                       "bne 1b\n\t"
+      __asm__ volatile(LOOP8(ADD_ELEM(LDR_Y_CHAN) ADD_ELEM(LDR_Y_CHAN) ADD_ELEM(LDR_Y_CHAN)
+                                 ADD_ELEM(LDR_Y_CHAN))
                        : [x] "=&r"(x), [y] "=&r"(y), [a] "+r"(a), [b] "+r"(b), [d] "+r"(d),
                          [n] "+r"(n)
                        : [t1] "r"(t1), [m] "r"(m), [rz] "r"(rz), [e] "r"(e)
@@ -430,13 +438,24 @@ __attribute__((noinline)) static void mul_run00(const mul_ctx *k, const int8_t *
  * [K0, K2] and [K1, K3] with K = 2 (c + o2), prepared per chunk of channels; per 4
  * elements one LDR, SXTAB16 x 2 (x + o1 in both lanes, even / odd bytes), LDRD of the pairs,
  * SMULBB / SMULTT x 4 (the doubled products), then per element SMMLAR, ADD (sign fix-up),
- * ASR, SSAT, STRB: 28 instructions per 4 elements + SUBS, BNE. */
+ * ASR, SSAT, STRB: 28 instructions per 4 elements + SUBS, BNE per 8. */
 #define MUL_ELEM(P)                                  \
   "smmlar %[q], " P ", %[m], %[rz]\n\t"              \
   "add %[q], %[q], " P ", asr #31\n\t"               \
   "asr %[q], %[q], %[e]\n\t"                         \
   "ssat %[q], #8, %[q]\n\t"                          \
   "strb %[q], [%[d]], #1\n\t"
+
+#define MUL_BODY4                                    \
+  "ldr %[w], [%[a]], #4\n\t"                         \
+  "sxtab16 %[u], %[o1], %[w]\n\t"                    \
+  "sxtab16 %[v], %[o1], %[w], ror #8\n\t"            \
+  "ldrd %[x], %[y], [%[k]], #8\n\t"                  \
+  "smulbb %[w], %[u], %[x]\n\t"                      \
+  "smultt %[u], %[u], %[x]\n\t"                      \
+  "smulbb %[x], %[v], %[y]\n\t"                      \
+  "smultt %[v], %[v], %[y]\n\t"                      \
+  MUL_ELEM("%[w]") MUL_ELEM("%[x]") MUL_ELEM("%[u]") MUL_ELEM("%[v]")
 
 __attribute__((noinline)) static void mul_chan(const uint32_t *kk, const int8_t *a, int8_t *d,
                                                size_t P, int32_t C, int32_t nc, int32_t o1,
@@ -447,18 +466,7 @@ __attribute__((noinline)) static void mul_chan(const uint32_t *kk, const int8_t 
     const uint32_t *k = kk;
     if (n4) {
       int32_t w, u, v, x, y, q, n = n4;
-      __asm__ volatile("1:\n\t"
-                       "ldr %[w], [%[a]], #4\n\t"
-                       "sxtab16 %[u], %[o1], %[w]\n\t"
-                       "sxtab16 %[v], %[o1], %[w], ror #8\n\t"
-                       "ldrd %[x], %[y], [%[k]], #8\n\t"
-                       "smulbb %[w], %[u], %[x]\n\t"
-                       "smultt %[u], %[u], %[x]\n\t"
-                       "smulbb %[x], %[v], %[y]\n\t"
-                       "smultt %[v], %[v], %[y]\n\t"
-                       MUL_ELEM("%[w]") MUL_ELEM("%[x]") MUL_ELEM("%[u]") MUL_ELEM("%[v]")
-                       "subs %[n], %[n], #1\n\t"
-                       "bne 1b\n\t"
+      __asm__ volatile(LOOP8(MUL_BODY4)
                        : [w] "=&r"(w), [u] "=&r"(u), [v] "=&r"(v), [x] "=&r"(x), [y] "=&r"(y),
                          [q] "=&r"(q), [a] "+r"(a), [k] "+r"(k), [d] "+r"(d), [n] "+r"(n)
                        : [o1] "r"(o1), [m] "r"(m), [rz] "r"(rz), [e] "r"(e)
