@@ -7,16 +7,17 @@
  *     > chunks of kw bytes of K: the block's weights for the chunk are
  *       sign-extended into the scratch (once per block when K is one chunk)
  *       > tiles of 3 pixels: their chunk bytes are gathered (or read in place)
- *         and sign-extended once (SXTB16 / SXTB16 ROR #8: even and odd bytes as
- *         int16 pairs), then tile3x2 runs every channel pair of the block:
- *         per 4 k, LDM of 4 weight words + 3 LDRD of inputs + 12 SMLAD = 16
- *         instructions for 24 MACs (a last 1 or 2 pixels: tile1x2 / tile2x2).
- *         After the last chunk the tile is requantized.
+ *         and extended once with the input offset added (SXTAB16 / SXTAB16 ROR #8:
+ *         even and odd bytes as int16 pairs x + off, in [-255, 255]), then tile3x2 runs
+ *         every channel pair of the block: per 4 k, LDM of 4 weight words + 3 LDRD of
+ *         inputs + 12 SMLAD = 16 instructions for 24 MACs (a last 1 or 2 pixels:
+ *         tile1x2 / tile2x2). The last chunk's tiles requantize in the assembly
+ *         (tile3x2_rq) when every channel of the block has the fast form.
  * A chunk's K % 4 tail is zero-padded to a group of 4 k in the weights (it multiplies
- * zero weights), so the assembly has no tail code; it runs 16 groups a loop trip,
+ * zero weights), so the assembly has no tail code; it runs 32 groups a loop trip,
  * entered through a TBH table at any group (stem: K = 147 as 37 groups, not 40).
- * init[c] = bias[c] + input_offset * sum(w_c) (the offset trick: sum w (x + off) =
- * sum w x + off sum w, modulo 2^32 like the reference's wrapping int32 sum). A tap
+ * The sums start at the bias: the offset is in the inputs (sum w (x + off), the reference's
+ * own formula, modulo 2^32 like its wrapping int32 sum), so no weight sums per call. A tap
  * outside the image (padding, borders) is gathered as the input zero point, so
  * x + off = 0 there and it adds nothing: exactly the reference, which skips it.
  * Requantization: SMMLAR + QADD + ASR + SSAT per output (rq_fast), exact; other
@@ -48,26 +49,6 @@ static inline int32_t sxtb16_hi(uint32_t x) {
 
 static inline int32_t smlad(int32_t a, int32_t b, int32_t acc) { return __smlad(a, b, acc); }
 
-/* sum of n weights (wrapping) */
-static uint32_t wsum(const int8_t *w, int32_t n) {
-  /* USADA8 against 0 sums 4 unsigned bytes; w ^ 0x80 = w + 128 as uint8, so each 4 bytes
-   * count 512 too many, taken off at the end (all modulo 2^32, like the sum it feeds);
-   * 16 bytes a loop trip (the per-call sums weigh in band calls of small K) */
-  uint32_t u = 0, u2 = 0;
-  const int32_t n4 = n / 4;
-  const int8_t *const end16 = w + (size_t)(n4 / 4) * 16;
-  for (; w != end16; w += 16) {
-    u = __usada8(ld32(w) ^ 0x80808080u, 0u, u);
-    u2 = __usada8(ld32(w + 4) ^ 0x80808080u, 0u, u2);
-    u = __usada8(ld32(w + 8) ^ 0x80808080u, 0u, u);
-    u2 = __usada8(ld32(w + 12) ^ 0x80808080u, 0u, u2);
-  }
-  for (int32_t i = n4 & 3; i > 0; i--, w += 4) u = __usada8(ld32(w) ^ 0x80808080u, 0u, u);
-  uint32_t t = u + u2 - 512u * (uint32_t)n4;
-  for (n &= 3; n > 0; n--) t += (uint32_t)(int32_t)*w++;
-  return t;
-}
-
 /* r50_mbqm (MultiplyByQuantizedMultiplier, double rounding) without its branches
  * for shift <= 0, exact: with e = -shift >= 1,
  *   RoundingDivideByPOT(SRDHM(acc, m), e) = (acc * m + C) >> (31 + e),
@@ -95,6 +76,7 @@ typedef struct {
   size_t in_row;
   int8_t zp;       /* input zero point (-input_offset): the value of a tap outside the image */
   int32_t iy_max, ix_max; /* window origins whose taps are all inside the image: 0 .. max */
+  uint32_t off2;   /* the input offset in both int16 halves (SXTAB16) */
 } conv_ctx;
 
 typedef struct {
@@ -314,37 +296,41 @@ __attribute__((naked, noinline)) static void ext_pair(ARG const int8_t *s0, ARG 
 }
 
 /* g4 >= 1 groups of 4 bytes of three pixels -> d: per group pixel 0 even, odd, pixel 1 even,
- * odd, pixel 2 even, odd (tile3x2's input layout): 3 LDR + 6 SXTB16 + STM. */
+ * odd, pixel 2 even, odd (tile3x2's input layout), each int16 plus the input offset (off2: the
+ * offset in both halves): 3 LDR + 6 SXTAB16 + STM, as many as a plain extension. */
 __attribute__((naked, noinline)) static void ext_x3(ARG const int8_t *s0, ARG const int8_t *s1,
                                                     ARG const int8_t *s2, ARG uint32_t *d,
-                                                    ARG int32_t g4) {
+                                                    ARG int32_t g4, ARG uint32_t off2) {
   __asm__ volatile(
-      "push {r4-r9}\n\t"
-      "ldr r12, [sp, #24]\n\t" /* g4 (5th argument) */
+      "push {r4-r10}\n\t"
+      "ldr r12, [sp, #28]\n\t" /* g4 (5th argument) */
+      "ldr r10, [sp, #32]\n\t" /* off2 (6th) */
       "1:\n\t"
       "ldr r4, [r0], #4\n\t"
       "ldr r6, [r1], #4\n\t"
       "ldr r8, [r2], #4\n\t"
-      "sxtb16 r5, r4, ror #8\n\t"
-      "sxtb16 r4, r4\n\t"
-      "sxtb16 r7, r6, ror #8\n\t"
-      "sxtb16 r6, r6\n\t"
-      "sxtb16 r9, r8, ror #8\n\t"
-      "sxtb16 r8, r8\n\t"
+      "sxtab16 r5, r10, r4, ror #8\n\t"
+      "sxtab16 r4, r10, r4\n\t"
+      "sxtab16 r7, r10, r6, ror #8\n\t"
+      "sxtab16 r6, r10, r6\n\t"
+      "sxtab16 r9, r10, r8, ror #8\n\t"
+      "sxtab16 r8, r10, r8\n\t"
       "stm r3!, {r4-r9}\n\t"
       "subs r12, r12, #1\n\t"
       "bne 1b\n\t"
-      "pop {r4-r9}\n\t"
+      "pop {r4-r10}\n\t"
       "bx lr\n\t");
 }
 #undef ARG
 
-/* The n & 3 tail bytes at s as one zero-padded word's even and odd int16 pairs. */
-static inline void ext_tail(const int8_t *s, int32_t n3, uint32_t *d) {
-  uint32_t v = 0;
+/* The n & 3 tail bytes at s as one zero-padded word's even and odd int16 pairs, plus off2
+ * (inputs: the offset; the padding meets zero weights). */
+static inline void ext_tail(const int8_t *s, int32_t n3, uint32_t *d, uint32_t off2) {
+  uint32_t v = 0, hi;
   for (int32_t i = 0; i < n3; i++) v |= (uint32_t)(uint8_t)s[i] << (8 * i);
-  d[0] = (uint32_t)sxtb16_lo(v);
-  d[1] = (uint32_t)sxtb16_hi(v);
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(hi) : "r"(off2), "r"(v));
+  d[0] = __sxtab16(off2, v);
+  d[1] = hi;
 }
 
 /* Output pixel idx (0 .. batch * out_h * out_w) of the call as batch, row, column: set once
@@ -409,8 +395,8 @@ static void extend_w(const conv_ctx *c, int32_t oc0, int32_t nc, int32_t k0, int
       const int8_t *s1 = s0 + c->K;
       if (g4) ext_pair(s0, s1, d, g4);
       if (n & 3) {
-        ext_tail(s0 + 4 * g4, n & 3, d + 4 * g4);
-        ext_tail(s1 + 4 * g4, n & 3, d + 4 * g4 + 2);
+        ext_tail(s0 + 4 * g4, n & 3, d + 4 * g4, 0);
+        ext_tail(s1 + 4 * g4, n & 3, d + 4 * g4 + 2, 0);
       }
     } else { /* an odd block's last channel; its partner is zero */
       for (int32_t g = 0; g < g4; g++) {
@@ -420,7 +406,7 @@ static void extend_w(const conv_ctx *c, int32_t oc0, int32_t nc, int32_t k0, int
         d[4 * g + 2] = d[4 * g + 3] = 0;
       }
       if (n & 3) {
-        ext_tail(s0 + 4 * g4, n & 3, d + 4 * g4);
+        ext_tail(s0 + 4 * g4, n & 3, d + 4 * g4, 0);
         d[4 * g4 + 2] = d[4 * g4 + 3] = 0;
       }
     }
@@ -435,9 +421,9 @@ static void extend_x(const conv_ctx *c, const pix_t *q, int32_t k0, int32_t n, u
   const int32_t g4 = n / 4;
   const int8_t *s[3];
   for (int j = 0; j < 3; j++) s[j] = gather(c, &q[j], k0, n, stage + (size_t)j * stage_bytes);
-  if (g4) ext_x3(s[0], s[1], s[2], x, g4);
+  if (g4) ext_x3(s[0], s[1], s[2], x, g4, c->off2);
   if (n & 3)
-    for (int j = 0; j < 3; j++) ext_tail(s[j] + 4 * g4, n & 3, x + 6 * g4 + 2 * j);
+    for (int j = 0; j < 3; j++) ext_tail(s[j] + 4 * g4, n & 3, x + 6 * g4 + 2 * j, c->off2);
 }
 
 /* Requantization constants of one output channel (rq_prep), or e = 0: the general path. */
@@ -543,6 +529,7 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
   c.runs = p->dilation_w == 1 ? 1 : fw;
   c.run_len = p->dilation_w == 1 ? fw * p->in_c : p->in_c;
   c.zp = (int8_t)-off; /* int8 zero point: input_offset in [-127, 128] */
+  c.off2 = ((uint32_t)off & 0xFFFFu) * 0x10001u;
   c.iy_max = p->in_h - 1 - (fh - 1) * p->dilation_h;
   c.ix_max = p->in_w - 1 - (fw - 1) * p->dilation_w;
   const int32_t npix = p->batch * p->out_h * p->out_w;
@@ -561,10 +548,7 @@ void r50_conv2d_s8_dsp(const r50_conv_params *p, const r50_conv_dsp_tiling *t,
   for (int32_t oc0 = 0; oc0 < out_c; oc0 += t->cb) {
     const int32_t nc = out_c - oc0 < t->cb ? out_c - oc0 : t->cb, npairs = (nc + 1) / 2;
     for (int32_t ch = 0; ch < 2 * npairs; ch++) {
-      const int32_t v =
-          ch >= nc ? 0
-                   : (int32_t)((bias ? (uint32_t)bias[oc0 + ch] : 0u) +
-                               (uint32_t)off * wsum(filter + (size_t)(oc0 + ch) * c.K, c.K));
+      const int32_t v = ch < nc && bias ? bias[oc0 + ch] : 0;
       int32_t *const d = init6 + 6 * (ch >> 1) + 3 * (ch & 1);
       d[0] = d[1] = d[2] = v;
     }
