@@ -32,40 +32,9 @@
 #include <string.h>
 
 #include "../quant.h"
-
-static inline uint32_t ld32(const int8_t *p) {
-  uint32_t v;
-  memcpy(&v, p, 4); /* LDR: unaligned loads are allowed on ARMv7-M normal memory */
-  return v;
-}
-
-static inline int32_t sxtb16_lo(uint32_t x) { return (int32_t)__sxtb16((int32_t)x); }
-
-static inline int32_t sxtb16_hi(uint32_t x) {
-  int32_t r;
-  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
-  return r;
-}
+#include "dsp_util.h"
 
 static inline int32_t smlad(int32_t a, int32_t b, int32_t acc) { return __smlad(a, b, acc); }
-
-/* r50_mbqm (MultiplyByQuantizedMultiplier, double rounding) without its branches
- * for shift <= 0, exact: with e = -shift >= 1,
- *   RoundingDivideByPOT(SRDHM(acc, m), e) = (acc * m + C) >> (31 + e),
- *   C = 2^30 + 2^(30+e) - [acc < 0] 2^31
- * (SRDHM = floor((acc m + 2^30) / 2^31) for either sign since m >= 0; RDBYPOT =
- * floor((q + 2^(e-1) - [q < 0]) / 2^e), [acc < 0] standing in for [q < 0]: acc < 0 <= q
- * only when q == 0, giving 0 either way; two floors of divisions nest into one). The
- * 64-bit sum is one SMLAL; >> (31 + e) is the high word >> (e - 1). */
-static inline int32_t mbqm_dsp(int32_t acc, int32_t m, int32_t shift) {
-  if (shift > 0) return r50_mbqm(acc, m, shift);
-  const int32_t e = -shift;
-  if (e == 0) return (int32_t)(((int64_t)acc * m + (1 << 30)) >> 31);
-  int64_t c = (int64_t)((uint64_t)(e >= 2 ? 1u << (e - 2) : 0u) << 32) +
-              (e == 1 ? 0xC0000000LL : 0x40000000LL);
-  if (acc < 0) c -= 0x80000000LL;
-  return (int32_t)((uint64_t)((int64_t)acc * m + c) >> 32) >> (e - 1);
-}
 
 typedef struct {
   const r50_conv_params *p;

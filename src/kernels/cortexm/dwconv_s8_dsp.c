@@ -16,31 +16,7 @@
 #include <string.h>
 
 #include "../quant.h"
-
-static inline uint32_t ld32(const int8_t *p) {
-  uint32_t v;
-  memcpy(&v, p, 4); /* LDR: unaligned loads are allowed on ARMv7-M normal memory */
-  return v;
-}
-
-static inline int32_t sxtb16_lo(uint32_t x) { return (int32_t)__sxtb16((int32_t)x); }
-
-static inline int32_t sxtb16_hi(uint32_t x) {
-  int32_t r;
-  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
-  return r;
-}
-
-/* r50_mbqm without its branches for shift <= 0, exact (derivation: conv_s8_dsp.c). */
-static inline int32_t mbqm_dsp(int32_t acc, int32_t m, int32_t shift) {
-  if (shift > 0) return r50_mbqm(acc, m, shift);
-  const int32_t e = -shift;
-  if (e == 0) return (int32_t)(((int64_t)acc * m + (1 << 30)) >> 31);
-  int64_t c = (int64_t)((uint64_t)(e >= 2 ? 1u << (e - 2) : 0u) << 32) +
-              (e == 1 ? 0xC0000000LL : 0x40000000LL);
-  if (acc < 0) c -= 0x80000000LL;
-  return (int32_t)((uint64_t)((int64_t)acc * m + c) >> 32) >> (e - 1);
-}
+#include "dsp_util.h"
 
 static inline int8_t requant(const r50_requant_s8 *q, int32_t acc, int32_t c) {
   const int32_t v = mbqm_dsp(acc, q->out_mult[c], q->out_shift[c]);
@@ -466,11 +442,6 @@ dw3_row_fn r50_dw3_s1_k0, r50_dw3_s1_k1, r50_dw3_s1_k2, r50_dw3_s2_k0, r50_dw3_s
     r50_dw3_s2_k2, r50_dw3_s1_k0_x4, r50_dw3_s1_k1_x4, r50_dw3_s1_k2_x4, r50_dw3_s2_k0_x4,
     r50_dw3_s2_k1_x4, r50_dw3_s2_k2_x4;
 
-static inline uint32_t pkhbt16(int32_t lo, int32_t hi) { /* [lo.bottom, hi.bottom] */
-  uint32_t r;
-  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-  return r;
-}
 static inline uint32_t pkhtb16(int32_t hi, int32_t lo) { /* [lo.top, hi.top] */
   uint32_t r;
   __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));

@@ -41,24 +41,7 @@
 #include <string.h>
 
 #include "../quant.h"
-
-static inline uint32_t ld32(const int8_t *p) {
-  uint32_t v;
-  memcpy(&v, p, 4); /* LDR: unaligned loads are allowed on ARMv7-M normal memory */
-  return v;
-}
-
-static inline int32_t smmlar(int32_t a, int32_t b, int32_t acc) {
-  int32_t r;
-  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
-  return r;
-}
-
-static inline int32_t sxtb16_hi(uint32_t x) {
-  int32_t r;
-  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
-  return r;
-}
+#include "dsp_util.h"
 
 /* SMULBB / SMULTT (GCC recognises the 16-bit products) */
 static inline int32_t smulbb(int32_t a, int32_t b) { return (int16_t)a * (int16_t)b; }
@@ -88,28 +71,10 @@ static inline int8_t clamp8(int32_t v, int32_t lo, int32_t hi) {
   return (int8_t)(v > hi ? hi : v);
 }
 
-/* per byte: max(w, lo) and min(w, hi), signed (SSUB8 sets the GE bits SEL reads) */
-static inline uint32_t max8(uint32_t w, uint32_t lo) {
-  uint32_t r;
-  __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(w), "r"(lo));
-  return r;
-}
-static inline uint32_t min8(uint32_t w, uint32_t hi) {
-  uint32_t r;
-  __asm__("ssub8 %0, %2, %1\n\tsel %0, %1, %2" : "=&r"(r) : "r"(w), "r"(hi));
-  return r;
-}
 
 /* Four int32 results (already offset, any range) -> int8 word: saturate to int8,
  * bytes in order (PKHBT, UXTB16, ORR), then the activation clamp with SSUB8 + SEL
  * on all four bytes (lo4 / hi4: the bounds in each byte). */
-/* low half of lo, low half of hi in the top half (PKHBT ..., LSL #16) */
-static inline uint32_t pkhbt16(int32_t lo, int32_t hi) {
-  uint32_t r;
-  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-  return r;
-}
-
 static inline uint32_t pack_clamp4(int32_t v0, int32_t v1, int32_t v2, int32_t v3, uint32_t lo4,
                                    uint32_t hi4) {
   /* SSAT each value first: a result may exceed int16 (extreme multipliers) */
@@ -121,11 +86,6 @@ static inline uint32_t pack_clamp4(int32_t v0, int32_t v1, int32_t v2, int32_t v
   const uint32_t w = __uxtb16((uint32_t)p02) | (__uxtb16((uint32_t)p13) << 8);
   return min8(max8(w, lo4), hi4);
 }
-
-/* a word holding x in each byte */
-static inline uint32_t rep4(int32_t x) { return (uint32_t)(uint8_t)x * 0x01010101u; }
-
-static inline void st32(int8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
 /* Walk the broadcast run by run (innermost dim): RUN(a, b, d, n, ia, ib) with ia / ib the
  * input strides in the run (1 contiguous, 0 constant). */

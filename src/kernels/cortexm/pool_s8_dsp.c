@@ -19,29 +19,7 @@
 
 #include "../quant.h"
 #include "../ref/conv.h" /* r50_tap_range */
-
-static inline uint32_t ld32(const int8_t *p) {
-  uint32_t v;
-  memcpy(&v, p, 4); /* LDR: unaligned loads are allowed on ARMv7-M normal memory */
-  return v;
-}
-
-static inline void st32(int8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-
-/* per byte, signed: max(a, b) (SSUB8 sets GE where a >= b; SEL takes a there) */
-static inline uint32_t max8(uint32_t a, uint32_t b) {
-  uint32_t r;
-  __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(a), "r"(b));
-  return r;
-}
-/* per byte, signed: min(a, b) */
-static inline uint32_t min8(uint32_t a, uint32_t b) {
-  uint32_t r;
-  __asm__("ssub8 %0, %2, %1\n\tsel %0, %1, %2" : "=&r"(r) : "r"(a), "r"(b));
-  return r;
-}
-
-static inline uint32_t rep4(int32_t x) { return (uint32_t)(uint8_t)x * 0x01010101u; }
+#include "dsp_util.h"
 
 /* nw words of a full 3x3 window: rows r, r + rs, r + 2 rs, taps C bytes apart */
 static void win3x3(const int8_t *r, int32_t rs, int32_t C, int8_t *o, int32_t nw) {
