@@ -32,6 +32,22 @@ enum { MODE_GATHERED = 0, MODE_DIRECT = 1, MODE_WINDOW = 2 };
  * (padded borders, or the last pixels whose segments would read past the
  * input; bounded by R50_X86_WIN_LOCAL, checked in the entry point). */
 
+/* A border tile of window mode: its rows gathered once into a stack buffer
+ * for all the group's panels (a separate frame, so in-place tiles never touch
+ * the 16 KiB). */
+static __attribute__((noinline)) void border_tile(const job *jb, int32_t r0, int32_t mr, int32_t j0,
+                                                  int32_t j1, int8_t *o) {
+  const r50_conv_s8_x86 *c = jb->c;
+  _Alignas(64) int8_t local[R50_X86_WIN_LOCAL];
+  const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u);
+  const int8_t *a[MR];
+  for (int32_t r = 0; r < mr; r++)
+    x86_gather_row_vnni(c, jb->input, r0 + r, local + (size_t)r * c->Kp, 0x80u, fill);
+  for (int32_t r = 0; r < MR; r++) a[r] = local + (size_t)(r < mr ? r : mr - 1) * c->Kp;
+  for (int32_t j = j0; j < j1; j++)
+    tile(c, a, mr, c->w + (size_t)j * c->Kp * NR, j * NR, o, 0, c->kh, (size_t)c->seg, c->seg);
+}
+
 static void compute_task(void *ctx, int32_t t) {
   const job *jb = (const job *)ctx;
   const r50_conv_s8_x86 *c = jb->c;
@@ -41,7 +57,6 @@ static void compute_task(void *ctx, int32_t t) {
   const int32_t np = c->Np / NR;
   const int32_t j0 = jg * jb->pg, j1 = (jg + 1) * jb->pg < np ? (jg + 1) * jb->pg : np;
   const size_t wstep = (size_t)c->Kp * NR;
-  _Alignas(64) int8_t local[R50_X86_WIN_LOCAL];
   /* rows outer, the group's panels inner: the A rows stay in L1 while the
    * group's weights (sized for L2 in eval) are swept. Each tile() call keeps
    * constant layout arguments, so the inlined micro-kernel is specialised. */
@@ -49,7 +64,11 @@ static void compute_task(void *ctx, int32_t t) {
     const int32_t mr = r_end - r0 < MR ? r_end - r0 : MR;
     int8_t *o = jb->out + (size_t)r0 * c->p.out_c;
     const int8_t *a[MR];
-    if (jb->mode == MODE_WINDOW && (jb->all_inside || x86_window_inside(c, r0, mr))) {
+    if (jb->mode == MODE_WINDOW) {
+      if (!jb->all_inside && !x86_window_inside(c, r0, mr)) {
+        border_tile(jb, r0, mr, j0, j1, o);
+        continue;
+      }
       for (int32_t r = 0; r < MR; r++)
         a[r] = x86_window_row(&c->p, jb->input, r0 + (r < mr ? r : mr - 1));
       const size_t ks = (size_t)c->p.dilation_h * c->p.in_w * c->p.in_c;
@@ -57,15 +76,8 @@ static void compute_task(void *ctx, int32_t t) {
         tile(c, a, mr, c->w + (size_t)j * wstep, j * NR, o, 1, c->kh, ks, c->seg);
       continue;
     }
-    if (jb->mode == MODE_WINDOW) { /* a border tile: gathered once for all panels */
-      const int8_t fill = (int8_t)((uint8_t)(-c->p.q.input_offset) ^ 0x80u);
-      for (int32_t r = 0; r < mr; r++)
-        x86_gather_row_vnni(c, jb->input, r0 + r, local + (size_t)r * c->Kp, 0x80u, fill);
-      for (int32_t r = 0; r < MR; r++) a[r] = local + (size_t)(r < mr ? r : mr - 1) * c->Kp;
-    } else {
-      for (int32_t r = 0; r < MR; r++)
-        a[r] = jb->abase + (size_t)(r0 + (r < mr ? r : mr - 1)) * jb->astride;
-    }
+    for (int32_t r = 0; r < MR; r++)
+      a[r] = jb->abase + (size_t)(r0 + (r < mr ? r : mr - 1)) * jb->astride;
     if (jb->mode == MODE_DIRECT)
       for (int32_t j = j0; j < j1; j++)
         tile(c, a, mr, c->w + (size_t)j * wstep, j * NR, o, 1, 1, 0, c->Kp);
