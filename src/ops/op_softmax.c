@@ -18,6 +18,7 @@ typedef struct {
     r50_softmax_s8_params s8;
     r50_softmax_f32_params f32;
   } k;
+  int32_t exp_table[256]; /* int8: r50_softmax_s8_table */
 } softmax_state;
 
 static r50_status prepare(r50_prep *p) {
@@ -72,6 +73,7 @@ static r50_status prepare(r50_prep *p) {
     k->diff_min = -(int32_t)radius;
     k->outer = outer;
     k->depth = depth;
+    r50_softmax_s8_table(k, st->exp_table);
   }
   p->state = st;
   p->scratch_bytes = 0;
@@ -83,7 +85,7 @@ static void eval(const r50_op *op, const void *state, void *const *tdata, void *
   const softmax_state *st = state;
   const void *in = tdata[op->inputs[0]];
   void *out = tdata[op->outputs[0]];
-  if (st->dtype == R50_DTYPE_INT8) r50_softmax_s8_ref(&st->k.s8, in, out);
+  if (st->dtype == R50_DTYPE_INT8) r50_softmax_s8_lut(&st->k.s8, st->exp_table, in, out);
   else r50_softmax_f32_ref(&st->k.f32, in, out);
 }
 

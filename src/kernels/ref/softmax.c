@@ -14,8 +14,22 @@ static inline int clz32(uint32_t x) {
   return n;
 }
 
-void r50_softmax_s8_ref(const r50_softmax_s8_params *p, const int8_t *in, int8_t *out) {
-  enum { kScaledDiffIntegerBits = 5, kAccumulationIntegerBits = 12 };
+enum { kScaledDiffIntegerBits = 5, kAccumulationIntegerBits = 12 };
+
+/* exp of diff = x - max (<= 0, >= diff_min) in Q0.31 */
+static int32_t exp_diff(const r50_softmax_s8_params *p, int32_t diff) {
+  const int32_t d = r50_srdhm((int32_t)((uint32_t)diff << p->input_left_shift), p->input_multiplier);
+  return r50_fp_exp_on_negative_values(d, kScaledDiffIntegerBits);
+}
+
+void r50_softmax_s8_table(const r50_softmax_s8_params *p, int32_t table[256]) {
+  for (int32_t i = 0; i < 256; i++) table[i] = -i >= p->diff_min ? exp_diff(p, -i) : 0;
+}
+
+/* Both kernels: exp values from the table when there is one (an int8 row's
+ * diffs lie in [-255, 0]), else computed per element. */
+static void softmax_s8(const r50_softmax_s8_params *p, const int32_t *table, const int8_t *in,
+                       int8_t *out) {
   const int32_t depth = p->depth;
   for (size_t r = 0; r < p->outer; r++) {
     const int8_t *x = in + r * (size_t)depth;
@@ -27,8 +41,7 @@ void r50_softmax_s8_ref(const r50_softmax_s8_params *p, const int8_t *in, int8_t
     for (int32_t c = 0; c < depth; c++) {
       const int32_t diff = (int32_t)x[c] - max;
       if (diff >= p->diff_min) {
-        const int32_t d = r50_srdhm((int32_t)((uint32_t)diff << p->input_left_shift), p->input_multiplier);
-        const int32_t e = r50_fp_exp_on_negative_values(d, kScaledDiffIntegerBits);
+        const int32_t e = table ? table[-diff] : exp_diff(p, diff);
         sum = r50_fp_add(sum, r50_fp_rescale(e, 0, kAccumulationIntegerBits));
       }
     }
@@ -42,8 +55,7 @@ void r50_softmax_s8_ref(const r50_softmax_s8_params *p, const int8_t *in, int8_t
     for (int32_t c = 0; c < depth; c++) {
       const int32_t diff = (int32_t)x[c] - max;
       if (diff >= p->diff_min) {
-        const int32_t d = r50_srdhm((int32_t)((uint32_t)diff << p->input_left_shift), p->input_multiplier);
-        const int32_t e = r50_fp_exp_on_negative_values(d, kScaledDiffIntegerBits);
+        const int32_t e = table ? table[-diff] : exp_diff(p, diff);
         const int32_t prod = r50_fp_mul(shifted_scale, e);
         const int32_t unsat = exponent > 31 ? 0 : r50_rdbypot(prod, exponent < 0 ? 0 : exponent);
         y[c] = (int8_t)r50_clamp_i32(unsat - 128, -128, 127);
@@ -52,6 +64,15 @@ void r50_softmax_s8_ref(const r50_softmax_s8_params *p, const int8_t *in, int8_t
       }
     }
   }
+}
+
+void r50_softmax_s8_ref(const r50_softmax_s8_params *p, const int8_t *in, int8_t *out) {
+  softmax_s8(p, NULL, in, out);
+}
+
+void r50_softmax_s8_lut(const r50_softmax_s8_params *p, const int32_t *table, const int8_t *in,
+                        int8_t *out) {
+  softmax_s8(p, table, in, out);
 }
 
 void r50_softmax_f32_ref(const r50_softmax_f32_params *p, const float *in, float *out) {

@@ -32,6 +32,14 @@ typedef struct {
 
 void r50_softmax_s8_ref(const r50_softmax_s8_params *p, const int8_t *in, int8_t *out);
 
+/* The same bytes with the exponentials looked up: an int8 row's x - max lies
+ * in [-255, 0], so table[i] = exp_on_negative_values of diff -i (0 below
+ * diff_min, unused) depends on the params only and is built once (prepare);
+ * per element the reference's two fixed-point exps become two loads. */
+void r50_softmax_s8_table(const r50_softmax_s8_params *p, int32_t table[256]);
+void r50_softmax_s8_lut(const r50_softmax_s8_params *p, const int32_t *table, const int8_t *in,
+                        int8_t *out);
+
 typedef struct {
   size_t outer;
   int32_t depth;
