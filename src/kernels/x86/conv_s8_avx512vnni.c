@@ -36,38 +36,6 @@ void r50_requant16__avx512vnni(const int32_t *acc, const int32_t *mult, const in
   _mm512_storeu_si512(out, v);
 }
 
-size_t r50_conv_s8_x86_mem__avx512vnni(const r50_conv_params *p) {
-  r50_conv_s8_x86 c;
-  x86_conv_geometry(&c, p, 4, NR);
-  x86_vnni_layout(&c);
-  return (size_t)c.Np * 16 + (size_t)c.Np * c.Kp + 64;
-}
-
-size_t r50_conv_s8_x86_prepare__avx512vnni(r50_conv_s8_x86 *c, const r50_conv_params *p,
-                                           const int8_t *filter, const int32_t *bias, void *mem) {
-  x86_conv_geometry(c, p, 4, NR);
-  x86_vnni_layout(c);
-  int32_t *arr = (int32_t *)mem;
-  int32_t *b = arr, *mu = arr + c->Np, *ls = arr + 2 * c->Np, *rs = arr + 3 * c->Np;
-  x86_conv_requant_arrays(c, filter, bias, p->q.input_offset - 128, b, mu, ls, rs);
-  int8_t *w = (int8_t *)(arr + 4 * c->Np);
-  x86_vnni_pack(c, filter, w, NR);
-  c->w = w;
-  c->bias = b;
-  c->mult = mu;
-  c->lsh = ls;
-  c->rsh = rs;
-  if (c->direct) return 0;
-  /* window convs read A in place, their border tiles gather into the task's stack */
-  if (x86_window_inplace(c) && (size_t)MR * c->Kp <= R50_X86_WIN_LOCAL) return 0;
-  /* scratch for the gathered (im2col) mode */
-  int32_t mc = MC_BYTES / c->Kp / MR * MR;
-  if (mc < MR) mc = MR;
-  if (mc > x86_round_up(c->M, MR)) mc = x86_round_up(c->M, MR);
-  c->mc = mc;
-  return (size_t)mc * c->Kp;
-}
-
 /* dword j of the packs result holds channels 4*(j/4 % 4)... of vector j % 4:
  * packs work per 128-bit lane, so lane L holds 4 channels of each vector. */
 static inline __m512i pack_order(void) {
@@ -182,6 +150,8 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
 }
 
 #define R50_VNNI_CONV_NAME r50_conv2d_s8__avx512vnni
+#define R50_VNNI_MEM_NAME r50_conv_s8_x86_mem__avx512vnni
+#define R50_VNNI_PREPARE_NAME r50_conv_s8_x86_prepare__avx512vnni
 #define R50_VNNI_PANEL_ALIGN 1
 #include "conv_s8_vnni_driver.h"
 

@@ -26,37 +26,6 @@ static inline int32_t load_i32(const int8_t *p) {
   return v;
 }
 
-size_t r50_conv_s8_x86_mem__avxvnni(const r50_conv_params *p) {
-  r50_conv_s8_x86 c;
-  x86_conv_geometry(&c, p, 4, NR);
-  x86_vnni_layout(&c);
-  return (size_t)c.Np * 16 + (size_t)c.Np * c.Kp + 64;
-}
-
-size_t r50_conv_s8_x86_prepare__avxvnni(r50_conv_s8_x86 *c, const r50_conv_params *p,
-                                        const int8_t *filter, const int32_t *bias, void *mem) {
-  x86_conv_geometry(c, p, 4, NR);
-  x86_vnni_layout(c);
-  int32_t *arr = (int32_t *)mem;
-  int32_t *b = arr, *mu = arr + c->Np, *ls = arr + 2 * c->Np, *rs = arr + 3 * c->Np;
-  x86_conv_requant_arrays(c, filter, bias, p->q.input_offset - 128, b, mu, ls, rs);
-  int8_t *w = (int8_t *)(arr + 4 * c->Np);
-  x86_vnni_pack(c, filter, w, NR);
-  c->w = w;
-  c->bias = b;
-  c->mult = mu;
-  c->lsh = ls;
-  c->rsh = rs;
-  if (c->direct) return 0;
-  /* window convs read A in place, their border tiles gather into the task's stack */
-  if (x86_window_inplace(c) && (size_t)MR * c->Kp <= R50_X86_WIN_LOCAL) return 0;
-  int32_t mc = MC_BYTES / c->Kp / MR * MR;
-  if (mc < MR) mc = MR;
-  if (mc > x86_round_up(c->M, MR)) mc = x86_round_up(c->M, MR);
-  c->mc = mc;
-  return (size_t)mc * c->Kp;
-}
-
 /* One MR x 16 tile (see the AVX-512 file for the A addressing). */
 static inline __attribute__((always_inline)) void tile_n(const r50_conv_s8_x86 *c, const int8_t *const *a,
                                                          int32_t mr, const int8_t *wp, int32_t n0,
@@ -155,6 +124,8 @@ static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c,
 }
 
 #define R50_VNNI_CONV_NAME r50_conv2d_s8__avxvnni
+#define R50_VNNI_MEM_NAME r50_conv_s8_x86_mem__avxvnni
+#define R50_VNNI_PREPARE_NAME r50_conv_s8_x86_prepare__avxvnni
 #define R50_VNNI_PANEL_ALIGN 4
 #include "conv_s8_vnni_driver.h"
 

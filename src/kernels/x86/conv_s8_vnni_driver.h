@@ -1,14 +1,49 @@
 /* Driver shared by the VNNI conv kernels (conv_s8_avx512vnni.c, conv_s8_avxvnni.c):
- * the job, the thread split (rows x panel groups), in-place window tiles, the
- * gathered path and the entry point. The including file defines MR, NR, the
- * tile functions tile() and tile_n() for its vector width, and
- *   R50_VNNI_CONV_NAME    the entry point's name
- *   R50_VNNI_PANEL_ALIGN  panels per 64-byte output line (1 for 64-channel
- *                         zmm panels, 4 for 16-channel ymm panels)
+ * prepare (packing, requantization arrays, scratch), the job, the thread split
+ * (rows x panel groups), in-place window tiles, the gathered path and the entry
+ * point. The including file defines MR, NR, MC_BYTES (gathered rows per chunk,
+ * in bytes), the tile functions tile() and tile_n() for its vector width, and
+ *   R50_VNNI_CONV_NAME     the entry point's name
+ *   R50_VNNI_MEM_NAME      the name of the prepare memory size function
+ *   R50_VNNI_PREPARE_NAME  the name of the prepare function
+ *   R50_VNNI_PANEL_ALIGN   panels per 64-byte output line (1 for 64-channel
+ *                          zmm panels, 4 for 16-channel ymm panels)
  * then includes this file once. */
-#ifndef R50_VNNI_CONV_NAME
-#error "define R50_VNNI_CONV_NAME before including conv_s8_vnni_driver.h"
+#if !defined(R50_VNNI_CONV_NAME) || !defined(R50_VNNI_MEM_NAME) || !defined(R50_VNNI_PREPARE_NAME)
+#error "define R50_VNNI_CONV_NAME, _MEM_NAME and _PREPARE_NAME before including conv_s8_vnni_driver.h"
 #endif
+
+size_t R50_VNNI_MEM_NAME(const r50_conv_params *p) {
+  r50_conv_s8_x86 c;
+  x86_conv_geometry(&c, p, 4, NR);
+  x86_vnni_layout(&c);
+  return (size_t)c.Np * 16 + (size_t)c.Np * c.Kp + 64;
+}
+
+size_t R50_VNNI_PREPARE_NAME(r50_conv_s8_x86 *c, const r50_conv_params *p, const int8_t *filter,
+                             const int32_t *bias, void *mem) {
+  x86_conv_geometry(c, p, 4, NR);
+  x86_vnni_layout(c);
+  int32_t *arr = (int32_t *)mem;
+  int32_t *b = arr, *mu = arr + c->Np, *ls = arr + 2 * c->Np, *rs = arr + 3 * c->Np;
+  x86_conv_requant_arrays(c, filter, bias, p->q.input_offset - 128, b, mu, ls, rs);
+  int8_t *w = (int8_t *)(arr + 4 * c->Np);
+  x86_vnni_pack(c, filter, w, NR);
+  c->w = w;
+  c->bias = b;
+  c->mult = mu;
+  c->lsh = ls;
+  c->rsh = rs;
+  if (c->direct) return 0;
+  /* window convs read A in place, their border tiles gather into the task's stack */
+  if (x86_window_inplace(c) && (size_t)MR * c->Kp <= R50_X86_WIN_LOCAL) return 0;
+  /* scratch for the gathered (im2col) mode */
+  int32_t mc = MC_BYTES / c->Kp / MR * MR;
+  if (mc < MR) mc = MR;
+  if (mc > x86_round_up(c->M, MR)) mc = x86_round_up(c->M, MR);
+  c->mc = mc;
+  return (size_t)mc * c->Kp;
+}
 
 typedef struct {
   const r50_conv_s8_x86 *c;
