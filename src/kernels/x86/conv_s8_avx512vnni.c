@@ -137,18 +137,6 @@ static inline __attribute__((always_inline)) void tile_n(const r50_conv_s8_x86 *
   }
 }
 
-/* Row tails of 1-2 rows (49 pixels = 8 x 6 + 1) run a 2-row tile instead of
- * computing 6 rows (rows >= mr repeat a valid row and are not stored). */
-static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c, const int8_t *const *a,
-                                                       int32_t mr, const int8_t *wp, int32_t n0,
-                                                       int8_t *out, int flip, int32_t kh,
-                                                       size_t kstride, int32_t seg) {
-  if (mr <= 2)
-    tile_n(c, a, mr, wp, n0, out, flip, kh, kstride, seg, 2);
-  else
-    tile_n(c, a, mr, wp, n0, out, flip, kh, kstride, seg, MR);
-}
-
 #define R50_VNNI_CONV_NAME r50_conv2d_s8__avx512vnni
 #define R50_VNNI_MEM_NAME r50_conv_s8_x86_mem__avx512vnni
 #define R50_VNNI_PREPARE_NAME r50_conv_s8_x86_prepare__avx512vnni

@@ -2,7 +2,7 @@
  * prepare (packing, requantization arrays, scratch), the job, the thread split
  * (rows x panel groups), in-place window tiles, the gathered path and the entry
  * point. The including file defines MR, NR, MC_BYTES (gathered rows per chunk,
- * in bytes), the tile functions tile() and tile_n() for its vector width, and
+ * in bytes), the micro-kernel tile_n() for its vector width, and
  *   R50_VNNI_CONV_NAME     the entry point's name
  *   R50_VNNI_MEM_NAME      the name of the prepare memory size function
  *   R50_VNNI_PREPARE_NAME  the name of the prepare function
@@ -12,6 +12,18 @@
 #if !defined(R50_VNNI_CONV_NAME) || !defined(R50_VNNI_MEM_NAME) || !defined(R50_VNNI_PREPARE_NAME)
 #error "define R50_VNNI_CONV_NAME, _MEM_NAME and _PREPARE_NAME before including conv_s8_vnni_driver.h"
 #endif
+
+/* Row tails of 1-2 rows (49 pixels = 8 x 6 + 1) run a 2-row tile instead of
+ * computing 6 rows (rows >= mr repeat a valid row and are not stored). */
+static inline __attribute__((always_inline)) void tile(const r50_conv_s8_x86 *c, const int8_t *const *a,
+                                                       int32_t mr, const int8_t *wp, int32_t n0,
+                                                       int8_t *out, int flip, int32_t kh,
+                                                       size_t kstride, int32_t seg) {
+  if (mr <= 2)
+    tile_n(c, a, mr, wp, n0, out, flip, kh, kstride, seg, 2);
+  else
+    tile_n(c, a, mr, wp, n0, out, flip, kh, kstride, seg, MR);
+}
 
 size_t R50_VNNI_MEM_NAME(const r50_conv_params *p) {
   r50_conv_s8_x86 c;
